@@ -1,0 +1,153 @@
+"""What an import found: typed rows and typed problems (after frictionless-py's error model).
+
+Importers return these; services add unit-matching problems and write. Nothing here touches a
+database or Streamlit.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Literal
+
+Kind = Literal["units", "residents", "staff", "counts"]
+KINDS: tuple[Kind, ...] = ("units", "residents", "staff", "counts")
+KIND_LABELS = {
+    "units": "danh mục đơn vị",
+    "residents": "danh sách người dân",
+    "staff": "danh sách cán bộ, công chức, viên chức, người lao động",
+    "counts": "biểu tổng hợp",
+}
+
+
+class FileRefused(Exception):
+    """The whole file is refused; `message` is for the user, in Vietnamese."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem at one cell. `row` is the sheet's own row number, as Excel shows it."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PersonRow:
+    """One person of a resident or staff roster."""
+
+    sheet: str
+    row: int
+    full_name: str
+    birth_date: date | None = None
+    birth_year: int | None = None
+    citizen_id: str | None = None
+    phone: str | None = None
+    commune: str | None = None
+    cluster: str | None = None
+    agency: str | None = None
+    position: str | None = None
+    installed: bool = False
+    registered: bool = False
+    registered_on: date | None = None
+    report_date: date | None = None
+    # Where the row names no unit: the sheet name, then title rows above the header, in order.
+    unit_hints: tuple[str, ...] = ()
+
+
+@dataclass
+class CountRow:
+    """One cluster or agency of a count report."""
+
+    sheet: str
+    row: int
+    commune: str | None = None
+    cluster: str | None = None
+    agency: str | None = None
+    installed: int | None = None
+    registered: int | None = None
+    households: int | None = None
+    population: int | None = None
+    target_population: int | None = None
+    staff: int | None = None
+    report_date: date | None = None
+    unit_hints: tuple[str, ...] = ()
+
+
+@dataclass
+class UnitRow:
+    """One cluster (with its commune) or one agency of a unit directory."""
+
+    sheet: str
+    row: int
+    commune_code: str | None = None
+    commune: str | None = None
+    commune_kind: str | None = None  # `Xã` or `Thị trấn`
+    cluster_code: str | None = None
+    cluster: str | None = None
+    agency_code: str | None = None
+    agency: str | None = None
+    agency_kind: str | None = None
+    households: int | None = None
+    population: int | None = None
+    target_population: int | None = None
+    staff: int | None = None
+    unit_hints: tuple[str, ...] = ()
+
+
+Row = PersonRow | CountRow | UnitRow
+
+
+@dataclass
+class ImportReport:
+    file: str
+    kind: Kind | None = None
+    as_of: date | None = None
+    rows_read: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def error(self, sheet, row, column, value, code, message) -> None:
+        self.errors.append(RowProblem(sheet, row, column, _text(value), code, message))
+
+    def warn(self, sheet, row, column, value, code, message) -> None:
+        self.warnings.append(RowProblem(sheet, row, column, _text(value), code, message))
+
+    @property
+    def rejected_rows(self) -> set[tuple[str, int | None]]:
+        return {(p.sheet, p.row) for p in self.errors}
+
+
+@dataclass
+class ParsedFile:
+    """An importer's whole answer: the kind, the date it found, the rows that passed, the report.
+
+    Rows with errors are left out of `rows` and listed in `report.errors`.
+    """
+
+    kind: Kind
+    rows: list
+    report: ImportReport
+    as_of: date | None = None  # from a report-date cell or a title row; None when the file has none
+    only_installed: bool = False  # a roster or count report with no registered column
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

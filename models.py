@@ -1,0 +1,171 @@
+"""The tracker's tables, one family per entity (SQLModel). Schema changes go through Alembic."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+# ---------------------------------------------------------------- units
+
+
+class Commune(SQLModel, table=True):
+    """A commune or town (xã, thị trấn)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=40)
+    name: str = Field(max_length=120)
+    kind: str = Field(default="Xã", max_length=40)
+    closed_on: Optional[date] = None
+
+
+class Cluster(SQLModel, table=True):
+    """A village, residential cluster or neighbourhood group (thôn, cụm dân cư, tổ dân phố)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=60)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    name: str = Field(max_length=120)
+    households: Optional[int] = None
+    population: Optional[int] = None
+    target_population: Optional[int] = None
+    closed_on: Optional[date] = None
+
+
+class Agency(SQLModel, table=True):
+    """An agency, department, commune committee or school, with its staff number."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=60)
+    name: str = Field(max_length=200)
+    kind: Optional[str] = Field(default=None, max_length=120)
+    commune_id: Optional[int] = Field(default=None, foreign_key="commune.id", index=True)
+    staff: Optional[int] = None
+    closed_on: Optional[date] = None
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+class Campaign(SQLModel, table=True):
+    """`staff` (agencies) or `residents` (clusters): a target percent by a deadline."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=20)
+    name: str = Field(max_length=200)
+    start: date
+    deadline: date
+    target_pct: float = 100.0
+
+
+# ---------------------------------------------------------------- uploads
+
+
+class Upload(SQLModel, table=True):
+    """One imported file: who, when, what, and what it wrote (undone or not)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    created_at: datetime
+    username: Optional[str] = Field(default=None, max_length=80)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(index=True, max_length=64)
+    kind: str = Field(max_length=20)
+    as_of: date
+    commune_id: Optional[int] = Field(default=None, foreign_key="commune.id")
+    agency_id: Optional[int] = Field(default=None, foreign_key="agency.id")
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    undone_at: Optional[datetime] = None
+    undone_by: Optional[str] = Field(default=None, max_length=80)
+    report: Optional[dict] = Field(default=None, sa_column=Column(JSON))
+
+
+class RosterEntry(SQLModel, table=True):
+    """One person as one roster listed them. The latest roster listing a person decides."""
+
+    __table_args__ = (
+        Index("ix_rosterentry_person", "campaign", "person_key", "report_date"),
+        Index("ix_rosterentry_cluster", "cluster_id"),
+        Index("ix_rosterentry_agency", "agency_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    campaign: str = Field(max_length=20)
+    person_key: str = Field(max_length=64)  # keyed hash; citizen IDs are never stored in clear
+    cluster_id: Optional[int] = Field(default=None, foreign_key="cluster.id")
+    agency_id: Optional[int] = Field(default=None, foreign_key="agency.id")
+    report_date: date
+    installed: bool = False
+    registered: bool = False
+    registered_on: Optional[date] = None  # from the roster, never after report_date
+    full_name: str = Field(max_length=200)
+    birth_date: Optional[date] = None
+    birth_year: Optional[int] = None
+    phone: Optional[str] = Field(default=None, max_length=20)
+    position: Optional[str] = Field(default=None, max_length=200)
+
+
+class CountReport(SQLModel, table=True):
+    """A unit's counts on a report date; holds until the unit's next report."""
+
+    __table_args__ = (
+        Index("ix_countreport_cluster", "cluster_id", "report_date"),
+        Index("ix_countreport_agency", "agency_id", "report_date"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    cluster_id: Optional[int] = Field(default=None, foreign_key="cluster.id")
+    agency_id: Optional[int] = Field(default=None, foreign_key="agency.id")
+    report_date: date
+    installed: int = 0
+    registered: int = 0
+
+
+class UnitChange(SQLModel, table=True):
+    """What a unit-directory import changed, so that undo restores it exactly."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    unit_type: str = Field(max_length=20)  # commune | cluster | agency
+    unit_id: int
+    before: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # None: created
+
+
+# ---------------------------------------------------------------- accounts
+
+
+class User(SQLModel, table=True):
+    """An account: leader, admin, commune or agency. Passwords are argon2 hashes."""
+
+    __table_args__ = (UniqueConstraint("username"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    commune_id: Optional[int] = Field(default=None, foreign_key="commune.id")
+    agency_id: Optional[int] = Field(default=None, foreign_key="agency.id")
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: Optional[datetime] = None
+    created_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when: logins, uploads, undos, edits."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    username: Optional[str] = Field(default=None, max_length=80)
+    action: str = Field(max_length=40)
+    detail: Optional[str] = None

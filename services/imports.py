@@ -1,0 +1,383 @@
+"""Import a spreadsheet: parse it (importers/), match its units, check it, and write it atomically.
+
+The CLI and the upload page both call `import_file`. A dry run does everything but write.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db import session_scope
+from importers.parse import parse_file
+from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
+                              PersonRow, RowProblem, UnitRow)
+from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
+from services import people
+from services.units import UnitDirectory, apply_unit_rows, load_directory
+from text import local_time
+
+STATUS_LABELS = {"imported": "Đã nhập", "checked": "Đã kiểm tra", "unchanged": "Không thay đổi",
+                 "refused": "Bị từ chối"}
+
+
+@dataclass
+class ImportOutcome:
+    """What one file did (or would do). Its JSON form is the CLI contract's."""
+
+    file: str
+    status: str
+    message: str
+    upload_id: int | None = None
+    kind: str | None = None
+    as_of: date | None = None
+    commune: str | None = None
+    agency: str | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file, "status": self.status, "upload_id": self.upload_id,
+            "kind": self.kind, "as_of": self.as_of.isoformat() if self.as_of else None,
+            "commune": self.commune, "agency": self.agency,
+            "rows_read": self.rows_read, "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "skipped_sheets": self.skipped_sheets, "notes": self.notes, "message": self.message,
+        }
+
+
+class ImportContextError(ValueError):
+    """The commune or agency the user chose does not exist."""
+
+
+def import_file(data: bytes, filename: str, *, kind: str | None = None,
+                commune: str | None = None, agency: str | None = None,
+                as_of: date | None = None, dry_run: bool = False,
+                username: str | None = None, engine: Engine | None = None,
+                today: date | None = None) -> ImportOutcome:
+    """Read, check and (unless `dry_run`) write one file. Never raises for a bad file."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    sha256 = hashlib.sha256(data).hexdigest()
+    with session_scope(engine) as session:
+        previous = _previous_upload(session, sha256)
+        if previous is not None and not dry_run:
+            return ImportOutcome(
+                name, "unchanged", upload_id=previous.id, kind=previous.kind, as_of=previous.as_of,
+                message=f"Tệp này đã được nhập ngày {local_time(previous.created_at):%d/%m/%Y %H:%M} "
+                        f"(lần nhập số {previous.id}); không có gì thay đổi.")
+        try:
+            parsed = parse_file(data, name, kind=kind)
+        except FileRefused as refusal:
+            return ImportOutcome(name, "refused", message=refusal.message)
+        directory = load_directory(session)
+        try:
+            commune_id = _commune_option(directory, commune)
+            agency_id = _agency_option(directory, agency)
+        except ImportContextError as error:
+            return ImportOutcome(name, "refused", kind=parsed.kind, message=str(error),
+                                 rows_read=parsed.report.rows_read)
+        plan = plan_import(parsed, directory, commune_id=commune_id, agency_id=agency_id,
+                           as_of=as_of, today=today or date.today())
+        outcome = plan.outcome(name, directory)
+        if outcome.refused:
+            return outcome
+        if dry_run:
+            outcome.status = "checked"
+            outcome.message = _checked_message(outcome, previous)
+            return outcome
+        upload = write_plan(session, plan, name, sha256, username)
+        outcome.upload_id = upload.id
+        outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
+                           f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
+                           + (f"; {outcome.rows_rejected} dòng bị từ chối." if outcome.rows_rejected
+                              else "."))
+        return outcome
+
+
+# ---------------------------------------------------------------- planning (no writes)
+
+
+@dataclass
+class ImportPlan:
+    """Rows matched to units and checked, ready to write."""
+
+    kind: str
+    as_of: date
+    report: ImportReport
+    commune_id: int | None
+    agency_id: int | None
+    entries: list[dict] = field(default_factory=list)   # RosterEntry rows
+    counts: list[dict] = field(default_factory=list)    # CountReport rows
+    units: list[UnitRow] = field(default_factory=list)  # unit directory rows
+
+    @property
+    def rows_accepted(self) -> int:
+        return len(self.entries) + len(self.counts) + len(self.units)
+
+    def outcome(self, name: str, directory: UnitDirectory) -> ImportOutcome:
+        report = self.report
+        rejected = len(report.rejected_rows)
+        outcome = ImportOutcome(
+            name, "imported", "", kind=self.kind, as_of=self.as_of,
+            commune=directory.communes[self.commune_id].code if self.commune_id else None,
+            agency=directory.agencies[self.agency_id].code if self.agency_id else None,
+            rows_read=report.rows_read, rows_accepted=self.rows_accepted, rows_rejected=rejected,
+            errors=report.errors, warnings=report.warnings, skipped_sheets=report.skipped_sheets,
+            notes=report.notes)
+        if self.rows_accepted == 0:
+            outcome.status = "refused"
+            outcome.message = ("Không có dòng nào hợp lệ để nhập" +
+                               (f": {rejected} dòng bị lỗi, xem danh sách lỗi." if rejected else
+                                ": tệp không có dòng số liệu nào."))
+        return outcome
+
+
+def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int | None = None,
+                agency_id: int | None = None, as_of: date | None = None,
+                today: date | None = None) -> ImportPlan:
+    """Match every row to its unit and check it; nothing is written."""
+    report = parsed.report
+    rows = parsed.rows
+    file_date = as_of or parsed.as_of or max(
+        (r.report_date for r in rows if getattr(r, "report_date", None)), default=None) \
+        or today or date.today()
+    report.as_of = file_date
+    if commune_id is None and parsed.kind in ("residents", "counts"):
+        commune_id = _commune_of_file(rows, directory)
+    plan = ImportPlan(parsed.kind, file_date, report, commune_id, agency_id)
+    if parsed.kind == "units":
+        plan.units = list(rows)
+        return plan
+    matcher = _UnitMatcher(directory, report, commune_id, agency_id)
+    if parsed.kind == "counts":
+        plan.counts = _plan_counts(rows, matcher, directory, report, as_of, file_date)
+    else:
+        plan.entries = _plan_people(rows, parsed.kind, matcher, report, as_of, file_date)
+    if plan.agency_id is None and parsed.kind == "staff":
+        plan.agency_id = _single({e["agency_id"] for e in plan.entries})
+    return plan
+
+
+def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", report: ImportReport,
+                 as_of: date | None, file_date: date) -> list[dict]:
+    entries = []
+    key_of = people.person_key_function(kind)
+    for row in rows:
+        if kind == "staff":
+            unit = matcher.agency(row, row.agency)
+            cluster_id, agency_id = None, unit
+        else:
+            unit = matcher.cluster(row, row.cluster, row.commune)
+            cluster_id, agency_id = unit, None
+        if unit is None:
+            continue
+        report_date = as_of or row.report_date or file_date
+        registered_on = row.registered_on
+        if registered_on is not None and registered_on > report_date:
+            report.warn(row.sheet, row.row, "Ngày tạo tài khoản", f"{registered_on:%d/%m/%Y}",
+                        "registered-after-report",
+                        f"Ngày tạo tài khoản {registered_on:%d/%m/%Y} sau ngày báo cáo "
+                        f"{report_date:%d/%m/%Y}: tính là đã đăng ký từ ngày báo cáo.")
+            registered_on = None
+        entries.append({
+            "campaign": kind, "person_key": key_of(row, unit),
+            "cluster_id": cluster_id, "agency_id": agency_id, "report_date": report_date,
+            "installed": row.installed, "registered": row.registered,
+            "registered_on": registered_on if (row.registered or row.installed) else None,
+            "full_name": row.full_name, "birth_date": row.birth_date, "birth_year": row.birth_year,
+            "phone": row.phone, "position": row.position})
+    return entries
+
+
+def _plan_counts(rows: list[CountRow], matcher: "_UnitMatcher", directory: UnitDirectory,
+                 report: ImportReport, as_of: date | None, file_date: date) -> list[dict]:
+    by_unit: dict[tuple, dict] = {}
+    for row in rows:
+        if row.agency or (row.cluster is None and matcher.agency_default is not None):
+            unit = matcher.agency(row, row.agency)
+            key = ("agency", unit)
+            limit = directory.agencies[unit].staff if unit else None
+        else:
+            unit = matcher.cluster(row, row.cluster, row.commune)
+            key = ("cluster", unit)
+            cluster = directory.clusters.get(unit) if unit else None
+            limit = cluster and (cluster.target_population or cluster.population)
+        if unit is None:
+            continue
+        report_date = as_of or row.report_date or file_date
+        registered = row.registered if row.registered is not None else row.installed
+        installed = row.installed if row.installed is not None else registered
+        if limit and max(registered or 0, installed or 0) > limit:
+            report.warn(row.sheet, row.row, None, str(max(registered or 0, installed or 0)),
+                        "over-target", f"Số liệu vượt 100% (chỉ tiêu {limit}); vẫn được ghi nhận, "
+                                       "đề nghị kiểm tra lại.")
+        if (key, report_date) in by_unit:
+            report.warn(row.sheet, row.row, None, None, "duplicate-unit",
+                        f"Đơn vị này đã có ở dòng {by_unit[(key, report_date)]['_row']}; "
+                        "lấy số liệu của dòng sau.")
+        by_unit[(key, report_date)] = {
+            "_row": row.row, "cluster_id": unit if key[0] == "cluster" else None,
+            "agency_id": unit if key[0] == "agency" else None, "report_date": report_date,
+            "installed": installed or 0, "registered": registered or 0}
+    return [{k: v for k, v in item.items() if k != "_row"} for item in by_unit.values()]
+
+
+class _UnitMatcher:
+    """Matches a row's unit name (or the sheet's hints, or the user's choice) to a directory id."""
+
+    def __init__(self, directory: UnitDirectory, report: ImportReport, commune_id, agency_id):
+        self.directory, self.report = directory, report
+        self.commune_default, self.agency_default = commune_id, agency_id
+        self._hint_cache: dict[tuple, int | None] = {}
+
+    def cluster(self, row, name: str | None, commune_name: str | None) -> int | None:
+        commune_id = self.commune_default
+        if commune_name:
+            commune_id = self.directory.commune_id(commune_name)
+            if commune_id is None:
+                self._unknown(row, "Xã/Thị trấn", commune_name, "unknown-commune",
+                              self.directory.suggest_communes(commune_name))
+                return None
+        if name:
+            found = self.directory.cluster_id(name, commune_id)
+            if found is None:
+                self._unknown(row, "Thôn/Cụm dân cư", name, "unknown-unit",
+                              self.directory.suggest_clusters(name, commune_id))
+            return found
+        found = self._from_hints(row.unit_hints, "cluster",
+                                 lambda hint: self.directory.cluster_id(hint, commune_id))
+        if found is None:
+            self.report.error(row.sheet, row.row, "Thôn/Cụm dân cư", None, "missing-unit",
+                              "Không xác định được thôn/cụm dân cư của dòng này: thêm cột "
+                              "“Thôn/Cụm dân cư” hoặc đặt tên trang tính theo tên thôn.")
+        return found
+
+    def agency(self, row, name: str | None) -> int | None:
+        if name:
+            found = self.directory.agency_id(name)
+            if found is None:
+                self._unknown(row, "Cơ quan, đơn vị", name, "unknown-unit",
+                              self.directory.suggest_agencies(name))
+            return found
+        found = self._from_hints(row.unit_hints, "agency", self.directory.agency_id)
+        found = found if found is not None else self.agency_default
+        if found is None:
+            self.report.error(row.sheet, row.row, "Cơ quan, đơn vị", None, "missing-unit",
+                              "Không xác định được cơ quan, đơn vị: chọn cơ quan khi tải lên "
+                              "hoặc thêm cột “Cơ quan, đơn vị”.")
+        return found
+
+    def _from_hints(self, hints: tuple[str, ...], unit_type: str, lookup) -> int | None:
+        cache_key = (id(hints), unit_type)
+        if cache_key not in self._hint_cache:
+            self._hint_cache[cache_key] = next(
+                (found for hint in hints if (found := lookup(hint)) is not None), None)
+        return self._hint_cache[cache_key]
+
+    def _unknown(self, row, column: str, value: str, code: str, suggestions: list[str]) -> None:
+        hint = f" Có phải: {', '.join(suggestions)}?" if suggestions else ""
+        self.report.error(row.sheet, row.row, column, value, code,
+                          f"Không tìm thấy “{value}” trong danh mục đơn vị.{hint}")
+
+
+def _commune_of_file(rows: Iterable, directory: UnitDirectory) -> int | None:
+    """The commune named by the file's commune column or its titles, when the user chose none."""
+    rows = list(rows)
+    for row in rows:
+        if row.commune and (found := directory.commune_id(row.commune)) is not None:
+            return found
+    return directory.commune_from_hints(rows[0].unit_hints) if rows else None
+
+
+def _commune_option(directory: UnitDirectory, text: str | None) -> int | None:
+    if not text:
+        return None
+    found = directory.commune_id(text)
+    if found is None:
+        suggestions = directory.suggest_communes(text)
+        raise ImportContextError(f"Không tìm thấy xã/thị trấn “{text}”." +
+                                 (f" Có phải: {', '.join(suggestions)}?" if suggestions else ""))
+    return found
+
+
+def _agency_option(directory: UnitDirectory, text: str | None) -> int | None:
+    if not text:
+        return None
+    found = directory.agency_id(text)
+    if found is None:
+        suggestions = directory.suggest_agencies(text)
+        raise ImportContextError(f"Không tìm thấy cơ quan, đơn vị “{text}”." +
+                                 (f" Có phải: {', '.join(suggestions)}?" if suggestions else ""))
+    return found
+
+
+def _single(values: set):
+    return next(iter(values)) if len(values) == 1 else None
+
+
+def _previous_upload(session: Session, sha256: str) -> Upload | None:
+    return session.exec(select(Upload).where(Upload.sha256 == sha256, Upload.undone_at.is_(None))
+                        .order_by(Upload.id)).first()
+
+
+def _checked_message(outcome: ImportOutcome, previous: Upload | None) -> str:
+    text = (f"Kiểm tra xong: {outcome.rows_accepted} dòng hợp lệ, {outcome.rows_rejected} dòng "
+            f"bị từ chối; chưa ghi gì.")
+    if previous is not None:
+        text += f" Tệp này đã được nhập trước đây (lần nhập số {previous.id})."
+    return text
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
+               username: str | None) -> Upload:
+    """Write one checked plan in the caller's transaction: all of it or, on any error, none."""
+    report = plan.report
+    upload = Upload(created_at=utcnow(), username=username, file_name=file_name,
+                    sha256=sha256, kind=plan.kind, as_of=plan.as_of, commune_id=plan.commune_id,
+                    agency_id=plan.agency_id, rows_read=report.rows_read,
+                    rows_accepted=plan.rows_accepted, rows_rejected=len(report.rejected_rows),
+                    report={"errors": [p.as_dict() for p in report.errors],
+                            "warnings": [p.as_dict() for p in report.warnings],
+                            "skipped_sheets": report.skipped_sheets, "notes": report.notes})
+    session.add(upload)
+    session.flush()
+    if plan.entries:
+        _bulk_insert(session, RosterEntry, plan.entries, upload.id)
+    if plan.counts:
+        _bulk_insert(session, CountReport, plan.counts, upload.id)
+    if plan.units:
+        apply_unit_rows(session, plan.units, upload.id)
+    session.add(AuditEvent(at=utcnow(), username=username, action="import",
+                           detail=f"Lần nhập {upload.id}: {file_name} ({plan.kind}, "
+                                  f"{plan.rows_accepted} dòng)"))
+    return upload
+
+
+def _bulk_insert(session: Session, model, rows: list[dict], upload_id: int,
+                 batch: int = 20_000) -> None:
+    table = model.__table__
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        for row in chunk:
+            row["upload_id"] = upload_id
+        session.execute(insert(table), chunk)

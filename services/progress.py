@@ -1,0 +1,215 @@
+"""Registered and installed people per cluster, commune, agency and campaign, as of any date.
+
+Rules (import-formats.md, "Figures as of a date"):
+- the latest roster listing a person decides their state; they count from their registration date
+  (never after that roster's date), else from the roster's report date;
+- a count report holds from its report date until the unit's next report;
+- where a unit has both, the more recent report date wins; on the same date the count report wins.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Engine
+
+from db import session_scope
+from models import Agency, Campaign, Cluster, Commune, CountReport, RosterEntry
+
+
+@dataclass
+class UnitFigure:
+    code: str
+    name: str
+    registered: int = 0
+    installed: int = 0
+    last_report: date | None = None
+
+
+@dataclass
+class ClusterFigure(UnitFigure):
+    commune_code: str = ""
+    population: int | None = None
+    target_population: int | None = None
+
+
+@dataclass
+class AgencyFigure(UnitFigure):
+    commune_code: str | None = None
+    kind: str | None = None
+    staff: int | None = None
+
+
+@dataclass
+class CommuneFigure:
+    code: str
+    name: str
+    target_population: int = 0
+    registered: int = 0
+    installed: int = 0
+    last_report: date | None = None
+
+
+@dataclass
+class CampaignFigure:
+    key: str
+    name: str
+    start: date
+    deadline: date
+    target_pct: float
+    denominator: int
+    registered: int
+    installed: int
+
+
+@dataclass
+class Progress:
+    as_of: date
+    campaigns: list[CampaignFigure] = field(default_factory=list)
+    communes: list[CommuneFigure] = field(default_factory=list)
+    clusters: list[ClusterFigure] = field(default_factory=list)
+    agencies: list[AgencyFigure] = field(default_factory=list)
+
+    def campaign(self, key: str) -> CampaignFigure:
+        return next(c for c in self.campaigns if c.key == key)
+
+    def as_json(self) -> dict:
+        def units(items, drop=()):
+            return [{k: _iso(v) for k, v in asdict(item).items() if k not in drop}
+                    for item in items]
+        return {
+            "as_of": self.as_of.isoformat(),
+            "campaigns": units(self.campaigns, drop=("name", "start")),
+            "communes": units(self.communes, drop=("last_report",)),
+            "clusters": units(self.clusters),
+            "agencies": units(self.agencies, drop=("kind",)),
+        }
+
+
+def _iso(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def latest_report_date(engine: Engine | None = None) -> date | None:
+    """The newest report date in the data (the default as-of date, not the wall clock)."""
+    with session_scope(engine) as session:
+        dates = [session.execute(select(func.max(model.report_date))).scalar()
+                 for model in (RosterEntry, CountReport)]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
+
+
+def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Progress:
+    """Every figure the dashboard shows, as of `as_of` (default: the latest report date)."""
+    as_of = as_of or latest_report_date(engine) or date.today()
+    with session_scope(engine) as session:
+        open_on = lambda model: or_(model.closed_on.is_(None), model.closed_on > as_of)  # noqa: E731
+        communes = list(session.execute(select(Commune).where(open_on(Commune))).scalars())
+        clusters = list(session.execute(select(Cluster).where(open_on(Cluster))
+                                     .order_by(Cluster.code)).scalars())
+        agencies = list(session.execute(select(Agency).where(open_on(Agency))
+                                     .order_by(Agency.code)).scalars())
+        campaigns = list(session.execute(select(Campaign).order_by(Campaign.deadline)).scalars())
+        roster = _roster_figures(session, as_of)
+        counts = _count_figures(session, as_of)
+
+    commune_by_id = {c.id: c for c in communes}
+    result = Progress(as_of)
+    for cluster in clusters:
+        commune = commune_by_id.get(cluster.commune_id)
+        if commune is None:
+            continue
+        figure = ClusterFigure(cluster.code, cluster.name, commune_code=commune.code,
+                               population=cluster.population,
+                               target_population=cluster.target_population)
+        _combine(figure, roster.get(("c", cluster.id)), counts.get(("c", cluster.id)))
+        result.clusters.append(figure)
+    for agency in agencies:
+        commune = commune_by_id.get(agency.commune_id)
+        figure = AgencyFigure(agency.code, agency.name, commune_code=commune.code if commune else None,
+                              kind=agency.kind, staff=agency.staff)
+        _combine(figure, roster.get(("a", agency.id)), counts.get(("a", agency.id)))
+        result.agencies.append(figure)
+
+    by_commune = {c.code: CommuneFigure(c.code, c.name) for c in sorted(communes, key=lambda c: c.name)}
+    for figure in result.clusters:
+        total = by_commune[figure.commune_code]
+        total.target_population += figure.target_population or 0
+        total.registered += figure.registered
+        total.installed += figure.installed
+        if figure.last_report and (total.last_report is None or figure.last_report > total.last_report):
+            total.last_report = figure.last_report
+    result.communes = list(by_commune.values())
+
+    units_of = {"residents": (result.clusters, "target_population"), "staff": (result.agencies, "staff")}
+    for campaign in campaigns:
+        units, size = units_of.get(campaign.key, ([], ""))
+        result.campaigns.append(CampaignFigure(
+            campaign.key, campaign.name, campaign.start, campaign.deadline, campaign.target_pct,
+            denominator=sum(getattr(u, size) or 0 for u in units),
+            registered=sum(u.registered for u in units), installed=sum(u.installed for u in units)))
+    return result
+
+
+def _combine(figure: UnitFigure, roster: tuple | None, count: tuple | None) -> None:
+    """Roster or count report, whichever is more recent (the count report on the same date)."""
+    roster_date = roster[2] if roster else None
+    if count is not None and (roster_date is None or count[2] >= roster_date):
+        figure.registered, figure.installed, figure.last_report = count
+        return
+    if roster is not None:
+        figure.registered, figure.installed, figure.last_report = roster
+
+
+def _roster_figures(session, as_of: date) -> dict[tuple[str, int], tuple[int, int, date | None]]:
+    """(registered, installed, last roster date <= as_of) per unit, from each person's latest entry."""
+    ranked = select(
+        RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.registered,
+        RosterEntry.installed, RosterEntry.report_date,
+        func.coalesce(RosterEntry.registered_on, RosterEntry.report_date).label("since"),
+        func.row_number().over(
+            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
+            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
+                      RosterEntry.id.desc())).label("rank"),
+    ).subquery()
+    counts_from = ranked.c.since <= as_of
+    query = select(
+        ranked.c.cluster_id, ranked.c.agency_id,
+        func.sum(case((and_(ranked.c.registered, counts_from), 1), else_=0)),
+        func.sum(case((and_(ranked.c.installed, counts_from), 1), else_=0)),
+    ).where(ranked.c.rank == 1).group_by(ranked.c.cluster_id, ranked.c.agency_id)
+    figures = {}
+    for cluster_id, agency_id, registered, installed in session.execute(query):
+        figures[_unit(cluster_id, agency_id)] = (int(registered or 0), int(installed or 0), None)
+    last = select(RosterEntry.cluster_id, RosterEntry.agency_id, func.max(RosterEntry.report_date)) \
+        .where(RosterEntry.report_date <= as_of) \
+        .group_by(RosterEntry.cluster_id, RosterEntry.agency_id)
+    for cluster_id, agency_id, last_date in session.execute(last):
+        key = _unit(cluster_id, agency_id)
+        registered, installed, _ = figures.get(key, (0, 0, None))
+        figures[key] = (registered, installed, last_date)
+    return figures
+
+
+def _count_figures(session, as_of: date) -> dict[tuple[str, int], tuple[int, int, date]]:
+    """(registered, installed, report date) of each unit's latest count report on or before as_of."""
+    ranked = select(
+        CountReport.cluster_id, CountReport.agency_id, CountReport.registered,
+        CountReport.installed, CountReport.report_date,
+        func.row_number().over(
+            partition_by=(CountReport.cluster_id, CountReport.agency_id),
+            order_by=(CountReport.report_date.desc(), CountReport.upload_id.desc(),
+                      CountReport.id.desc())).label("rank"),
+    ).where(CountReport.report_date <= as_of).subquery()
+    query = select(ranked.c.cluster_id, ranked.c.agency_id, ranked.c.registered,
+                   ranked.c.installed, ranked.c.report_date).where(ranked.c.rank == 1)
+    return {_unit(c, a): (reg, inst, day) for c, a, reg, inst, day in session.execute(query)}
+
+
+def _unit(cluster_id: int | None, agency_id: int | None) -> tuple[str, int]:
+    return ("c", cluster_id) if cluster_id is not None else ("a", agency_id)

@@ -1,0 +1,231 @@
+"""The unit directory: communes, clusters and agencies, and matching names as staff write them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, select
+
+from importers.report import UnitRow
+from models import Agency, Cluster, Commune, UnitChange
+from text import fold, unit_key
+
+_CODE = re.compile(r"[^A-Z0-9]+")
+
+
+@dataclass
+class UnitDirectory:
+    """The open units, indexed by code and by name key, for matching rows against."""
+
+    communes: dict[int, Commune]
+    clusters: dict[int, Cluster]
+    agencies: dict[int, Agency]
+    _commune_by_key: dict[str, int] = field(default_factory=dict)
+    _cluster_by_key: dict[tuple[int, str], int] = field(default_factory=dict)
+    _clusters_by_key: dict[str, list[int]] = field(default_factory=dict)
+    _agency_by_key: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for commune in self.communes.values():
+            self._commune_by_key[unit_key(commune.name)] = commune.id
+            self._commune_by_key[fold(commune.code)] = commune.id
+        for cluster in self.clusters.values():
+            key = unit_key(cluster.name)
+            self._cluster_by_key[(cluster.commune_id, key)] = cluster.id
+            self._cluster_by_key[(cluster.commune_id, fold(cluster.code))] = cluster.id
+            self._clusters_by_key.setdefault(key, []).append(cluster.id)
+        for agency in self.agencies.values():
+            self._agency_by_key[unit_key(agency.name)] = agency.id
+            self._agency_by_key[fold(agency.code)] = agency.id
+
+    # -- lookups: each returns an id or None
+
+    def commune_id(self, text: str | None) -> int | None:
+        if not text:
+            return None
+        key = unit_key(text)
+        found = self._commune_by_key.get(key) or self._commune_by_key.get(fold(text))
+        if found is None and key.startswith("ubnd "):
+            found = self._commune_by_key.get(key[5:])
+        return found
+
+    def cluster_id(self, text: str | None, commune_id: int | None) -> int | None:
+        if not text:
+            return None
+        key = unit_key(text)
+        if commune_id is not None:
+            return self._cluster_by_key.get((commune_id, key)) or self._cluster_by_key.get(
+                (commune_id, fold(text)))
+        candidates = self._clusters_by_key.get(key, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def agency_id(self, text: str | None) -> int | None:
+        if not text:
+            return None
+        return self._agency_by_key.get(unit_key(text)) or self._agency_by_key.get(fold(text))
+
+    def commune_from_hints(self, hints: tuple[str, ...]) -> int | None:
+        """A commune named by a sheet name or a title row (`UBND XÃ THỌ AN`)."""
+        for hint in hints:
+            if (found := self.commune_id(hint)) is not None:
+                return found
+            words = fold(hint).split()
+            for size in (3, 2):  # `ubnd xa tho an` ends with the commune's name
+                if len(words) > size and (found := self.commune_id(" ".join(words[-size:]))):
+                    return found
+        return None
+
+    # -- suggestions for unknown names
+
+    def suggest_clusters(self, text: str, commune_id: int | None, limit: int = 3) -> list[str]:
+        pool = {cid: c.name for cid, c in self.clusters.items()
+                if commune_id is None or c.commune_id == commune_id}
+        return _closest(text, pool, limit)
+
+    def suggest_agencies(self, text: str, limit: int = 3) -> list[str]:
+        return _closest(text, {aid: a.name for aid, a in self.agencies.items()}, limit)
+
+    def suggest_communes(self, text: str, limit: int = 3) -> list[str]:
+        return _closest(text, {cid: c.name for cid, c in self.communes.items()}, limit)
+
+    def clusters_of(self, commune_id: int) -> list[Cluster]:
+        return [c for c in self.clusters.values() if c.commune_id == commune_id]
+
+
+def _closest(text: str, pool: dict[int, str], limit: int) -> list[str]:
+    choices = {uid: unit_key(name) for uid, name in pool.items()}
+    found = process.extract(unit_key(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    return [pool[uid] for _, _, uid in found]
+
+
+def load_directory(session: Session) -> UnitDirectory:
+    return UnitDirectory(
+        communes={c.id: c for c in session.exec(select(Commune).where(Commune.closed_on.is_(None)))},
+        clusters={c.id: c for c in session.exec(select(Cluster).where(Cluster.closed_on.is_(None)))},
+        agencies={a.id: a for a in session.exec(select(Agency).where(Agency.closed_on.is_(None)))},
+    )
+
+
+def make_code(*parts: str) -> str:
+    """A stable code for a directory row that has none: `Thọ An`, `Cụm 3` -> `THOAN-CUM3`."""
+    return "-".join(_CODE.sub("", fold(part).upper()) for part in parts if part)
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Commune.id).limit(1)).first() is None and \
+        session.exec(select(Agency.id).limit(1)).first() is None
+
+
+# ---------------------------------------------------------------- writing the directory
+
+_UNIT_FIELDS = {
+    "commune": ("code", "name", "kind", "closed_on"),
+    "cluster": ("code", "commune_id", "name", "households", "population", "target_population",
+                "closed_on"),
+    "agency": ("code", "name", "kind", "commune_id", "staff", "closed_on"),
+}
+
+
+def apply_unit_rows(session: Session, rows: list[UnitRow], upload_id: int | None) -> None:
+    """Create or update the units of a directory; each change is recorded for undo."""
+    writer = _DirectoryWriter(session, upload_id)
+    for row in rows:
+        if row.cluster or row.cluster_code:
+            commune = writer.commune(row.commune_code, row.commune, row.commune_kind)
+            if commune is not None:
+                writer.cluster(commune, row)
+        elif row.agency or row.agency_code:
+            commune = writer.commune(row.commune_code, row.commune, None) \
+                if (row.commune_code or row.commune) else None
+            writer.agency(commune, row)
+    session.flush()
+
+
+class _DirectoryWriter:
+    def __init__(self, session: Session, upload_id: int | None):
+        self.session, self.upload_id = session, upload_id
+        self.touched: set[tuple[str, int]] = set()
+        self.communes = list(session.exec(select(Commune)))
+
+    def commune(self, code: str | None, name: str | None, kind: str | None) -> Commune | None:
+        communes = self.communes
+        found = next((c for c in communes if code and c.code == code), None) or next(
+            (c for c in communes if name and unit_key(c.name) == unit_key(name)), None)
+        if found is None:
+            if not (code or name):
+                return None
+            found = Commune(code=code or make_code(name), name=name or code,
+                            kind=kind or "Xã")
+            communes.append(found)
+            return self._created("commune", found)
+        return self._update("commune", found, name=name or found.name,
+                            kind=kind or found.kind)
+
+    def cluster(self, commune: Commune, row: UnitRow) -> Cluster:
+        found = None
+        if row.cluster_code:
+            found = self.session.exec(select(Cluster).where(Cluster.code == row.cluster_code)).first()
+        if found is None and row.cluster:
+            key = unit_key(row.cluster)
+            found = next((c for c in self.session.exec(
+                select(Cluster).where(Cluster.commune_id == commune.id))
+                if unit_key(c.name) == key), None)
+        values = {"households": row.households, "population": row.population,
+                  "target_population": row.target_population}
+        if found is None:
+            return self._created("cluster", Cluster(
+                code=row.cluster_code or make_code(commune.code, row.cluster),
+                commune_id=commune.id, name=row.cluster or row.cluster_code, **values))
+        return self._update("cluster", found, commune_id=commune.id,
+                            name=row.cluster or found.name,
+                            **{k: v for k, v in values.items() if v is not None})
+
+    def agency(self, commune: Commune | None, row: UnitRow) -> Agency:
+        found = None
+        if row.agency_code:
+            found = self.session.exec(select(Agency).where(Agency.code == row.agency_code)).first()
+        if found is None and row.agency:
+            key = unit_key(row.agency)
+            found = next((a for a in self.session.exec(select(Agency))
+                          if unit_key(a.name) == key), None)
+        if found is None:
+            return self._created("agency", Agency(
+                code=row.agency_code or make_code(row.agency), name=row.agency or row.agency_code,
+                kind=row.agency_kind, commune_id=commune.id if commune else None, staff=row.staff))
+        changes = {"name": row.agency or found.name, "kind": row.agency_kind or found.kind,
+                   "commune_id": commune.id if commune else found.commune_id}
+        if row.staff is not None:
+            changes["staff"] = row.staff
+        return self._update("agency", found, **changes)
+
+    def _created(self, unit_type: str, unit):
+        self.session.add(unit)
+        self.session.flush()
+        self._record(unit_type, unit, None)
+        return unit
+
+    def _update(self, unit_type: str, unit, **changes):
+        before = {name: _jsonable(getattr(unit, name)) for name in _UNIT_FIELDS[unit_type]}
+        changed = {k: v for k, v in changes.items() if getattr(unit, k) != v}
+        if changed:
+            self._record(unit_type, unit, before)
+            for name, value in changed.items():
+                setattr(unit, name, value)
+            self.session.add(unit)
+            self.session.flush()
+        return unit
+
+    def _record(self, unit_type: str, unit, before: dict | None) -> None:
+        if self.upload_id is None or (unit_type, unit.id) in self.touched:
+            return
+        self.touched.add((unit_type, unit.id))
+        self.session.add(UnitChange(upload_id=self.upload_id, unit_type=unit_type,
+                                    unit_id=unit.id, before=before))
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+UNIT_MODELS = {"commune": Commune, "cluster": Cluster, "agency": Agency}

@@ -1,0 +1,64 @@
+"""Vietnamese text folding shared by header matching and unit-name matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+_PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """NFC, case folded, diacritics and đ folded, punctuation made spaces, spaces collapsed.
+
+    `Họ và tên` -> `ho va ten`; `Thôn/Tổ dân phố` -> `thon to dan pho`.
+    """
+    text = unicodedata.normalize("NFC", str(text)).casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _PUNCT.sub(" ", stripped).replace("_", " ")
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def casefold_keep_marks(text: str) -> str:
+    """Case folded with diacritics kept (so `Tống` stays apart from `Tổng`)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)).casefold()).strip()
+
+
+# Unit-name prefixes made one: the left side (already folded) becomes the right side.
+_UNIT_PREFIXES = [
+    (re.compile(r"^(?:cum dan cu|cum dc|cdc|cum)(?: so)? (?=\w)"), "cum "),
+    (re.compile(r"^(?:to dan pho|tdp|to)(?: so)? (?=\w)"), "tdp "),
+    (re.compile(r"^(?:thon|xom|doi)(?: so)? (?=\w)"), "thon "),
+    (re.compile(r"^(?:uy ban nhan dan|ubnd)(?: xa| thi tran| tt)? "), "ubnd "),
+    (re.compile(r"^(?:thi tran|tt)(?= \w)"), ""),
+    (re.compile(r"^xa(?= \w)"), ""),
+]
+_NUMBER = re.compile(r"\b0+(\d)")
+_THCS = [(re.compile(r"\btruong\b"), "truong"), (re.compile(r"\bth cs\b"), "thcs")]
+
+
+@lru_cache(maxsize=65536)
+def unit_key(name: str) -> str:
+    """A key under which two spellings of one unit name are equal.
+
+    `Cụm dân cư số 03` = `Cụm 3`; `TDP 4` = `Tổ dân phố 4`; `Thôn số 2` = `Thôn 2`;
+    `Xã Thọ An` = `Thọ An`.
+    """
+    key = fold(name)
+    for pattern, replacement in _UNIT_PREFIXES:
+        key = pattern.sub(replacement, key, count=1)
+    key = _NUMBER.sub(r"\1", key)
+    return key.strip()
+
+
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC timestamp in Vietnam's time, for display."""
+    return moment.astimezone(LOCAL_TIME)
