@@ -5,6 +5,7 @@ The CLI and the upload page both call `import_file`. A dry run does everything b
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
@@ -22,6 +23,9 @@ from services import people
 from services.units import UnitDirectory, apply_unit_rows, load_directory
 from text import local_time
 
+log = logging.getLogger(__name__)
+UNREADABLE = ("Không đọc được tệp này. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) “Excel "
+              "Workbook (.xlsx)” rồi tải lên lại.")
 STATUS_LABELS = {"imported": "Đã nhập", "checked": "Đã kiểm tra", "unchanged": "Không thay đổi",
                  "refused": "Bị từ chối"}
 
@@ -86,6 +90,9 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
             parsed = parse_file(data, name, kind=kind)
         except FileRefused as refusal:
             return ImportOutcome(name, "refused", message=refusal.message)
+        except Exception:  # a file no rule foresaw must still get an answer, not a stack trace
+            log.exception("unreadable file %s", name)
+            return ImportOutcome(name, "refused", message=UNREADABLE)
         directory = load_directory(session)
         try:
             commune_id = _commune_option(directory, commune)

@@ -8,7 +8,7 @@ Rules (import-formats.md, "Figures as of a date"):
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, CountReport, RosterEntry
+from text import fold
 
 
 @dataclass
@@ -75,15 +76,20 @@ class Progress:
         return next(c for c in self.campaigns if c.key == key)
 
     def as_json(self) -> dict:
-        def units(items, drop=()):
-            return [{k: _iso(v) for k, v in asdict(item).items() if k not in drop}
-                    for item in items]
+        """The `progress --json` contract (cli.md), keys in its order."""
+        def rows(items, keys):
+            return [{key: _iso(getattr(item, key)) for key in keys} for item in items]
         return {
             "as_of": self.as_of.isoformat(),
-            "campaigns": units(self.campaigns, drop=("name", "start")),
-            "communes": units(self.communes, drop=("last_report",)),
-            "clusters": units(self.clusters),
-            "agencies": units(self.agencies, drop=("kind",)),
+            "campaigns": rows(self.campaigns, ("key", "deadline", "target_pct", "denominator",
+                                               "registered", "installed")),
+            "communes": rows(self.communes, ("code", "name", "target_population", "registered",
+                                             "installed")),
+            "clusters": rows(self.clusters, ("code", "commune_code", "name", "population",
+                                             "target_population", "registered", "installed",
+                                             "last_report")),
+            "agencies": rows(self.agencies, ("code", "name", "commune_code", "staff", "registered",
+                                             "installed", "last_report")),
         }
 
 
@@ -136,7 +142,8 @@ def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Prog
         _combine(figure, roster.get(("a", agency.id)), counts.get(("a", agency.id)))
         result.agencies.append(figure)
 
-    by_commune = {c.code: CommuneFigure(c.code, c.name) for c in sorted(communes, key=lambda c: c.name)}
+    by_commune = {c.code: CommuneFigure(c.code, c.name)
+                  for c in sorted(communes, key=lambda c: fold(c.name))}
     for figure in result.clusters:
         total = by_commune[figure.commune_code]
         total.target_population += figure.target_population or 0

@@ -1,0 +1,683 @@
+"""Kinds of table (units / residents / staff / counts) and the rows each kind builds.
+
+Pure: header fields in, kind out; sheet rows in, `PersonRow` / `CountRow` / `UnitRow` out, with the
+problems found written to an `ImportReport`. Unit names are not matched here (a service does that).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields as dc_fields
+from datetime import date
+
+from importers.headers import IGNORED_FIELDS, Header, is_empty
+from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
+                                 parse_date, phone, yes_no)
+from importers.report import KIND_LABELS, CountRow, ImportReport, Kind, PersonRow, UnitRow
+from text import casefold_keep_marks, fold, unit_key
+
+# ---------------------------------------------------------------- kinds
+
+_YES_NO = frozenset({"installed", "registered"})
+_FIGURES = frozenset({"households", "population", "target_population", "staff"})
+_UNIT_NAMES = frozenset({"cluster", "agency", "commune"})
+
+
+def detect_kind(fields) -> Kind | None:
+    """The kind a set of header fields makes, in the spec's order; None when none fits."""
+    fields = set(fields)
+    has_yes_no = bool(fields & _YES_NO)
+    if "full_name" in fields and has_yes_no:
+        return "staff" if ("agency" in fields or "position" in fields) else "residents"
+    if has_yes_no:
+        return "counts"
+    if ("cluster" in fields or "agency" in fields) and fields & _FIGURES:
+        return "units"
+    return None
+
+
+def fits(kind: Kind, fields) -> bool:
+    """Whether a sheet with these fields can be read as `kind` when the user says so."""
+    fields = set(fields)
+    if kind in ("residents", "staff"):
+        return "full_name" in fields
+    if kind == "counts":
+        return bool(fields & _YES_NO)
+    if kind == "units":
+        return bool(fields & {"cluster", "agency"})
+    raise ValueError(kind)
+
+
+EXPECTED_COLUMNS = {
+    "residents": "“Họ và tên” và ít nhất một cột có/không “Đã cài đặt” hoặc “Đã tạo tài khoản”",
+    "staff": "“Họ và tên”, “Cơ quan, đơn vị” hoặc “Chức vụ”, và ít nhất một cột có/không "
+             "“Đã cài đặt” hoặc “Đã tạo tài khoản”",
+    "counts": "tên đơn vị (“Thôn/Tổ dân phố”, “Cụm dân cư” hoặc “Cơ quan, đơn vị”) và cột "
+              "“Số người đã cài đặt” hoặc “Số người đã tạo tài khoản”",
+    "units": "“Thôn/Tổ dân phố” kèm “Số hộ”, “Số nhân khẩu” hoặc “Chỉ tiêu”; hoặc "
+             "“Tên cơ quan, đơn vị” kèm “Tổng số CBCCVC”",
+}
+
+
+def unknown_table_message(kind: Kind | None = None) -> str:
+    where = "Dòng tiêu đề cột phải nằm trong 30 dòng đầu của trang tính."
+    if kind is not None:
+        return (f"Không tìm thấy bảng {KIND_LABELS[kind]} trong tệp. Cần có các cột: "
+                f"{EXPECTED_COLUMNS[kind]}. {where}")
+    order = ("residents", "staff", "counts", "units")
+    listed = "; ".join(f"{KIND_LABELS[k]}: {EXPECTED_COLUMNS[k]}" for k in order)
+    return f"Không nhận ra bảng số liệu trong tệp. Cần một trong các dạng sau — {listed}. {where}"
+
+
+# ---------------------------------------------------------------- rows that are not data
+
+DATA, BLANK, HEADER, NUMBERS, TOTAL, SECTION, FOOTER = (
+    "data", "blank", "header", "column-numbers", "total", "section", "footer")
+
+_TOTAL_WORDS = ("tổng", "cộng")
+_EXACT_TOTALS = frozenset({"tổng", "cộng", "tổng cộng", "tổng số", "cộng tổng"})
+_FOOTER_PREFIXES = tuple(fold(w) + " " for w in (
+    "Người lập", "Người lập biểu", "Người tổng hợp", "Người báo cáo", "Thủ trưởng", "Ghi chú",
+    "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Ký tên", "Ký ghi rõ", "Nơi nhận"))
+_FOOTER_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+_SECTION = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")
+_NUMBERED = re.compile(r"^[(\[]?\s*(\d{1,3})\s*[)\]]?$")
+
+# Cheap test on a roster's name cell: rows whose name begins like this go the slow way.
+_SUSPECT_FIRST = frozenset("(0123456789[ \t\n\r\u00a0-–—*+=.,:;")
+_SUSPECT_WORDS = ("Tổng", "Cộng", "Người lập", "Người tổng hợp", "Người báo cáo", "Thủ trưởng",
+                  "Ghi chú", "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Nơi nhận", "Ký")
+
+
+def _variants(words) -> tuple[str, ...]:
+    out = set()
+    for w in words:
+        for v in (w, w.upper(), w.lower(), w[:1].upper() + w[1:].lower()):
+            out.add(unicodedata.normalize("NFC", v))
+            out.add(unicodedata.normalize("NFD", v))
+    return tuple(sorted(out))
+
+
+SUSPECT_PREFIXES = _variants(_SUSPECT_WORDS)
+
+
+def _number_like(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else None
+    if isinstance(value, str):
+        m = _NUMBERED.match(value.strip())
+        return int(m.group(1)) if m else None
+    return None
+
+
+def _is_column_numbers(values: list, mapped_columns: int) -> bool:
+    if len(values) < 2 or (len(values) == 2 and mapped_columns > 3):
+        return False
+    nums = []
+    for v in values:
+        n = _number_like(v)
+        if n is None:
+            return False
+        nums.append(n)
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
+def is_total_text(text: str) -> bool:
+    """`Tổng…`/`Cộng…` as a word, case folded, diacritics kept (`Tống` is a surname)."""
+    t = casefold_keep_marks(text)
+    for w in _TOTAL_WORDS:
+        if t.startswith(w) and (len(t) == len(w) or not t[len(w)].isalpha()):
+            return True
+    return False
+
+
+def _first_text(row: list) -> str | None:
+    for v in row:
+        if isinstance(v, str):
+            s = v.strip()
+            if s and _NUMBERED.match(s) is None:
+                return s
+    return None
+
+
+def classify_row(row: list, header: Header, stt: int = -1) -> str:
+    """What a row after the header is: DATA, or BLANK/HEADER/NUMBERS/TOTAL/SECTION/FOOTER."""
+    filled = [v for v in row if not is_empty(v)]
+    if not filled:
+        return BLANK
+    mapped = [c.index for c in header.columns if c.field is not None and c.field not in IGNORED_FIELDS]
+    if _is_column_numbers(filled, len(mapped)):
+        return NUMBERS
+    if all(isinstance(v, str) and fold(v) in header.folded_texts for v in filled):
+        return HEADER
+    if all(is_empty(row[c]) for c in mapped if c < len(row)):
+        return BLANK  # only a row number, a percentage or notes
+    stt_value = row[stt] if 0 <= stt < len(row) else ""
+    numbered = _number_like(stt_value) is not None
+    text = _first_text(row)
+    if text is not None:
+        if is_total_text(text):
+            t = casefold_keep_marks(text).strip(" :.")
+            if not numbered or t in _EXACT_TOTALS:
+                return TOTAL
+        if not numbered:
+            key = fold(text) + " "
+            if key.startswith(_FOOTER_PREFIXES) or _FOOTER_DATE.search(key):
+                return FOOTER
+    if isinstance(stt_value, str) and _SECTION.match(stt_value.strip()):
+        return SECTION
+    return DATA
+
+
+# ---------------------------------------------------------------- building rows
+
+_MISS = object()
+
+
+@dataclass
+class SheetPlan:
+    """One sheet ready to read: its rows (merged cells filled), header, kind and titles."""
+
+    name: str
+    rows: list[list]
+    first_row: int  # Excel row number of rows[0]
+    header: Header
+    kind: Kind
+    hints: tuple[str, ...] = ()
+    as_of: date | None = None
+    untyped: bool = False  # every cell is text (csv): digits may have lost their zeros
+    name_prefix: int = -1  # a `Họ` column left of a `Tên` column
+    row_report_date: date | None = None  # for rows without a report-date column
+
+
+@dataclass
+class BuildContext:
+    """What the sheets of one file share while their rows are built."""
+
+    report: ImportReport
+    rows: list = field(default_factory=list)
+    rows_read: int = 0
+    seen: dict = field(default_factory=dict)  # identity -> (index in rows, sheet, Excel row, basis)
+    yes_no: dict = field(default_factory=lambda: {"": False})
+    dates: dict = field(default_factory=lambda: {"": None})
+    births: dict = field(default_factory=lambda: {"": (None, None)})
+    texts: dict = field(default_factory=lambda: {"": None})
+    notes: set = field(default_factory=set)
+
+    def finish(self) -> list:
+        return [r for r in self.rows if r is not None]
+
+
+def _convert(cache: dict, fn, value):
+    try:
+        result = fn(value)
+    except Invalid as exc:
+        result = exc
+    if len(cache) < 500_000:
+        cache[value] = result
+    return result
+
+
+_PERSON_FIELDS = ("sheet", "row", "full_name", "birth_date", "birth_year", "citizen_id", "phone",
+                  "commune", "cluster", "agency", "position", "installed", "registered",
+                  "registered_on", "report_date", "unit_hints")
+assert tuple(f.name for f in dc_fields(PersonRow)) == _PERSON_FIELDS, "PersonRow changed: update kinds.py"
+
+_SURNAME_HEADERS = frozenset({"ho", "ho dem", "ho va dem", "ho lot", "ho va ten dem", "ho va chu dem"})
+
+
+def name_prefix_column(header: Header) -> int:
+    """A `Họ` (or `Họ đệm`) column just left of a `Tên` column: the two make the full name."""
+    i = header.fields.get("full_name")
+    if i is None or i == 0 or fold(header.columns[i].header) != "ten":
+        return -1
+    left = header.columns[i - 1]
+    return i - 1 if left.field is None and fold(left.header) in _SURNAME_HEADERS else -1
+
+
+def person_identity(row: PersonRow) -> tuple[str, object]:
+    """(basis, key) a person is known by: citizen ID, else phone, else name + birth + unit."""
+    if row.citizen_id:
+        return "citizen_id", row.citizen_id
+    if row.phone:
+        return "phone", row.phone
+    return "name", _name_key(row.full_name, row.birth_date or row.birth_year,
+                             row.commune, row.cluster, row.agency, row.unit_hints)
+
+
+def _name_key(name, born, commune, cluster, agency, hints):
+    units = (fold(commune or ""), unit_key(cluster or ""), unit_key(agency or ""))
+    if units == ("", "", ""):
+        units = hints
+    return (fold(name), born, units)
+
+
+def _where(sheet: str, row: int, here: str) -> str:
+    return f"dòng {row}" if sheet == here else f"dòng {row} (trang “{sheet}”)"
+
+
+def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
+    """Rows of a resident or staff roster, appended to `ctx.rows` (duplicates dropped)."""
+    header, report = plan.header, ctx.report
+    f = header.fields
+    rows, width, sheet, hints = plan.rows, header.width, plan.name, plan.hints
+    first_row, untyped = plan.first_row, plan.untyped
+    col = {k: header.columns[i].header for k, i in f.items()}
+    g = f.get
+    name_i = f["full_name"]
+    prefix_i = plan.name_prefix
+    stt_i = g("row_number", -1)
+    dob_i, id_i, ph_i = g("birth_date", -1), g("citizen_id", -1), g("phone", -1)
+    com_i, cl_i, ag_i, pos_i = g("commune", -1), g("cluster", -1), g("agency", -1), g("position", -1)
+    inst_i, reg_i, rd_i, rep_i = g("installed", -1), g("registered", -1), g("registered_on", -1), g("report_date", -1)
+    default_report_date = plan.row_report_date
+    yn, dates, births, texts = ctx.yes_no, ctx.dates, ctx.births, ctx.texts
+    out, seen = ctx.rows, ctx.seen
+    suspect = SUSPECT_PREFIXES + tuple({col["full_name"], col["full_name"].upper()})
+    suspect_first = _SUSPECT_FIRST
+    error, warn = report.error, report.warn
+    miss = _MISS
+    read = 0
+    Person = PersonRow
+
+    for i in range(header.last + 1, len(rows)):
+        row = rows[i]
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        name = row[name_i]
+        if (name.__class__ is not str or not name or name[0] in suspect_first
+                or name.startswith(suspect) or "," in name
+                or (stt_i >= 0 and (s := row[stt_i]).__class__ is str and s and not s.isdigit())):
+            if classify_row(row, header, stt_i) is not DATA:
+                continue
+            slow = True
+        else:
+            slow = False
+        excel_row = first_row + i
+        errors = pending = None
+
+        # full name
+        if name.__class__ is str:
+            n = name.strip()
+            if "  " in n or "\n" in n or "\t" in n or "\xa0" in n or "\r" in n:
+                n = " ".join(n.split())
+            if not n.isascii() and not unicodedata.is_normalized("NFC", n):
+                n = unicodedata.normalize("NFC", n)
+        else:
+            n = clean_text(name) or ""
+        if prefix_i >= 0:
+            surname = clean_text(row[prefix_i])
+            if surname:
+                n = f"{surname} {n}".strip()
+
+        # yes/no
+        if inst_i >= 0:
+            v = row[inst_i]
+            inst = yn.get(v)
+            if inst is None:
+                inst = _convert(yn, yes_no, v)
+            if inst.__class__ is not bool:
+                errors = [(col["installed"], v, inst)]
+                inst = False
+        else:
+            inst = None
+        if reg_i >= 0:
+            v = row[reg_i]
+            reg = yn.get(v)
+            if reg is None:
+                reg = _convert(yn, yes_no, v)
+            if reg.__class__ is not bool:
+                (errors or (errors := [])).append((col["registered"], v, reg))
+                reg = False
+        else:
+            reg = None
+
+        # identity
+        if id_i >= 0:
+            v = row[id_i]
+            if v.__class__ is str and len(v) == 12 and v.isdigit() and v.isascii():
+                cid = v
+            elif v == "":
+                cid = None
+            else:
+                try:
+                    cid = citizen_id(v, untyped=untyped) or None
+                except Invalid as exc:
+                    cid = None
+                    (pending or (pending := [])).append((col["citizen_id"], v, exc))
+        else:
+            cid = None
+        if ph_i >= 0:
+            v = row[ph_i]
+            if v.__class__ is str and len(v) == 10 and v[0] == "0" and v.isdigit() and v.isascii():
+                ph = v
+            elif v == "":
+                ph = None
+            else:
+                try:
+                    ph = phone(v, untyped=untyped) or None
+                except Invalid as exc:
+                    ph = None
+                    (pending or (pending := [])).append((col["phone"], v, exc))
+        else:
+            ph = None
+
+        if not n:
+            if slow and not cid and not ph and not inst and not reg and (
+                    dob_i < 0 or is_empty(row[dob_i])):
+                continue  # a numbered template row: nothing but "no"
+            (errors or (errors := [])).append((col["full_name"], name, None))
+
+        read += 1
+        if errors:
+            for column, value, exc in errors:
+                if exc is None:
+                    error(sheet, excel_row, column, value, "missing-name", "Thiếu họ và tên.")
+                else:
+                    error(sheet, excel_row, column, value, exc.code, exc.message)
+            continue
+        if pending:
+            for column, value, exc in pending:
+                warn(sheet, excel_row, column, value, exc.code, exc.message)
+
+        # birth
+        if dob_i >= 0:
+            v = row[dob_i]
+            b = births.get(v, miss)
+            if b is miss:
+                b = _convert(births, parse_birth, v)
+            if b.__class__ is tuple:
+                bdate, byear = b
+            else:
+                bdate = byear = None
+                warn(sheet, excel_row, col["birth_date"], v, b.code, b.message)
+        else:
+            bdate = byear = None
+
+        # units and position
+        if com_i >= 0:
+            v = row[com_i]
+            commune = texts.get(v, miss)
+            if commune is miss:
+                commune = _convert(texts, clean_text, v)
+        else:
+            commune = None
+        if cl_i >= 0:
+            v = row[cl_i]
+            cluster = texts.get(v, miss)
+            if cluster is miss:
+                cluster = _convert(texts, clean_text, v)
+        else:
+            cluster = None
+        if ag_i >= 0:
+            v = row[ag_i]
+            agency = texts.get(v, miss)
+            if agency is miss:
+                agency = _convert(texts, clean_text, v)
+        else:
+            agency = None
+        if pos_i >= 0:
+            v = row[pos_i]
+            position = texts.get(v, miss)
+            if position is miss:
+                position = _convert(texts, clean_text, v)
+        else:
+            position = None
+
+        # dates
+        if rd_i >= 0:
+            v = row[rd_i]
+            reg_on = dates.get(v, miss)
+            if reg_on is miss:
+                reg_on = _convert(dates, parse_date, v)
+            if reg_on is not None and reg_on.__class__ is not date:
+                warn(sheet, excel_row, col["registered_on"], v, "invalid-date",
+                     f"Không đọc được ngày tạo tài khoản “{as_text(v)}”; người này vẫn được tính "
+                     "theo ngày báo cáo.")
+                reg_on = None
+        else:
+            reg_on = None
+        if rep_i >= 0:
+            v = row[rep_i]
+            rep = dates.get(v, miss)
+            if rep is miss:
+                rep = _convert(dates, parse_date, v)
+            if rep is not None and rep.__class__ is not date:
+                warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
+                     f"Không đọc được ngày báo cáo “{as_text(v)}”; dùng ngày báo cáo của tệp.")
+                rep = None
+            if rep is None:
+                rep = default_report_date
+        else:
+            rep = default_report_date
+
+        if inst is None:
+            inst = bool(reg)
+        if reg is None:
+            reg = inst
+
+        person = Person(sheet, excel_row, n, bdate, byear, cid, ph, commune, cluster, agency,
+                        position, inst, reg, reg_on, rep, hints)
+
+        # duplicates within the file: the later row wins
+        if cid is not None:
+            key = cid
+        elif ph is not None:
+            key = ph
+        else:
+            key = _name_key(n, bdate or byear, commune, cluster, agency, hints)
+        prev = seen.get(key)
+        if prev is not None:
+            index, prev_sheet, prev_row = prev
+            out[index] = None
+            where = _where(prev_sheet, prev_row, sheet)
+            if key.__class__ is tuple:
+                same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
+                warn(sheet, excel_row, col["full_name"], n, "possible-namesake",
+                     f"Trùng {same} và đơn vị với {where}, không có số CCCD hay số điện thoại để "
+                     f"phân biệt: đã tính là một người (theo dòng {excel_row}). Có thể hai người "
+                     "cùng tên đã bị gộp làm một.")
+            else:
+                by = "số CCCD" if key is cid else "số điện thoại"
+                warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
+                     f"Trùng {by} với {where}: người này chỉ được tính một lần "
+                     f"(theo dòng {excel_row}).")
+        seen[key] = (len(out), sheet, excel_row)
+        out.append(person)
+
+    ctx.rows_read += read
+
+
+_COUNT_FIELDS = ("installed", "registered", "households", "population", "target_population", "staff")
+_FIELD_LABELS = {
+    "installed": "số người đã cài đặt",
+    "registered": "số người đã tạo tài khoản",
+    "households": "số hộ",
+    "population": "số nhân khẩu",
+    "target_population": "số người trong diện",
+    "staff": "tổng số cán bộ",
+}
+
+
+def _text_of(row: list, index: int | None, texts: dict):
+    if index is None:
+        return None
+    v = row[index]
+    result = texts.get(v, _MISS)
+    if result is _MISS:
+        result = _convert(texts, clean_text, v)
+    return result
+
+
+def _figures(plan: SheetPlan, row: list, wanted) -> tuple[dict, list]:
+    header = plan.header
+    values, errors = {}, []
+    for fld in wanted:
+        index = header.fields.get(fld)
+        if index is None:
+            continue
+        v = row[index]
+        try:
+            values[fld] = count(v)
+        except Invalid as exc:
+            values[fld] = None
+            errors.append((header.columns[index].header, v, exc.code, exc.message))
+    return values, errors
+
+
+def _unit_duplicate(ctx: BuildContext, plan: SheetPlan, key, excel_row: int, column: str | None,
+                    value) -> None:
+    prev = ctx.seen.get(key)
+    if prev is not None:
+        index, prev_sheet, prev_row = prev
+        ctx.rows[index] = None
+        ctx.report.warn(plan.name, excel_row, column, value, "duplicate-unit",
+                        f"Đơn vị “{value}” đã có ở {_where(prev_sheet, prev_row, plan.name)}: "
+                        f"chỉ lấy một lần (theo dòng {excel_row}).")
+    ctx.seen[key] = (len(ctx.rows), plan.name, excel_row)
+
+
+def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
+    """Rows of a count report, appended to `ctx.rows`."""
+    header, report = plan.header, ctx.report
+    f = header.fields
+    stt_i = f.get("row_number", -1)
+    unit_cols = [f[k] for k in ("cluster", "agency", "commune") if k in f]
+    only_installed = "registered" not in f and "installed" in f
+    only_registered = "installed" not in f and "registered" in f
+    rep_i = f.get("report_date")
+    for i in range(header.last + 1, len(plan.rows)):
+        row = plan.rows[i]
+        if len(row) < header.width:
+            row = list(row) + [""] * (header.width - len(row))
+        if classify_row(row, header, stt_i) is not DATA:
+            continue
+        excel_row = plan.first_row + i
+        commune = _text_of(row, f.get("commune"), ctx.texts)
+        cluster = _text_of(row, f.get("cluster"), ctx.texts)
+        agency = _text_of(row, f.get("agency"), ctx.texts)
+        values, errors = _figures(plan, row, _COUNT_FIELDS)
+        installed, registered = values.get("installed"), values.get("registered")
+        unit = cluster or agency or commune
+        if unit_cols and not unit and not errors and not any(values.values()):
+            continue  # nothing but zeros and no unit: a template row
+        ctx.rows_read += 1
+        if unit_cols and not unit:
+            index = unit_cols[0]
+            errors.append((header.columns[index].header, row[index], "missing-unit",
+                           "Thiếu tên thôn/cụm dân cư hoặc cơ quan, đơn vị."))
+        if not errors and installed is None and registered is None:
+            index = f.get("installed", f.get("registered"))
+            errors.append((header.columns[index].header, row[index], "missing-count",
+                           "Dòng không có số người đã cài đặt hay đã tạo tài khoản."))
+        if errors:
+            for column, value, code, message in errors:
+                report.error(plan.name, excel_row, column, value, code, message)
+            continue
+        if only_installed:
+            registered = installed
+        if only_registered:
+            installed = registered
+        # over 100%: against the row's own target, else staff, else population
+        for base in ("target_population", "staff", "population"):
+            denominator = values.get(base)
+            if denominator is not None:
+                break
+        if denominator is not None:
+            for fld, n in (("installed", installed), ("registered", registered)):
+                if n is None or n <= denominator or (fld == "registered" and only_installed) \
+                        or (fld == "installed" and only_registered):
+                    continue
+                column = header.columns[f[fld]].header
+                report.warn(plan.name, excel_row, column, n, "over-target",
+                            f"{_FIELD_LABELS[fld].capitalize()} ({n}) lớn hơn "
+                            f"{_FIELD_LABELS[base]} ({denominator}): trên 100%, vẫn ghi nhận.")
+        rep = plan.row_report_date
+        if rep_i is not None:
+            try:
+                rep = parse_date(row[rep_i]) or rep
+            except Invalid:
+                report.warn(plan.name, excel_row, header.columns[rep_i].header, row[rep_i],
+                            "invalid-report-date",
+                            f"Không đọc được ngày báo cáo “{as_text(row[rep_i])}”; dùng ngày báo "
+                            "cáo của tệp.")
+        key = ("count", plan.name if not unit else "", fold(commune or ""), unit_key(cluster or ""),
+               unit_key(agency or ""), rep, plan.hints if not (cluster or agency) else ())
+        if unit:
+            _unit_duplicate(ctx, plan, key, excel_row,
+                            header.columns[unit_cols[0]].header if unit_cols else None, unit)
+        ctx.rows.append(CountRow(
+            plan.name, excel_row, commune, cluster, agency, installed, registered,
+            values.get("households"), values.get("population"), values.get("target_population"),
+            values.get("staff"), rep, plan.hints))
+
+
+def _code_of(row: list, index: int | None) -> str | None:
+    if index is None:
+        return None
+    return clean_text(row[index])
+
+
+_COMMUNE_KINDS = (("thi tran ", "Thị trấn"), ("tt ", "Thị trấn"), ("xa ", "Xã"))
+
+
+def _commune_kind(commune: str | None) -> dict:
+    """`Thị trấn Phùng` / `TT Phùng` / `Xã Thọ An`: the kind the name says (set only if it says)."""
+    if not commune or "commune_kind" not in _UNIT_FIELDS:
+        return {}
+    key = fold(commune) + " "
+    for prefix, kind in _COMMUNE_KINDS:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return {"commune_kind": kind}
+    return {}
+
+
+_UNIT_FIELDS = frozenset(f.name for f in dc_fields(UnitRow))
+
+
+def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
+    """Rows of a unit directory, appended to `ctx.rows`."""
+    header, report = plan.header, ctx.report
+    f = header.fields
+    stt_i = f.get("row_number", -1)
+    for i in range(header.last + 1, len(plan.rows)):
+        row = plan.rows[i]
+        if len(row) < header.width:
+            row = list(row) + [""] * (header.width - len(row))
+        if classify_row(row, header, stt_i) is not DATA:
+            continue
+        excel_row = plan.first_row + i
+        cluster = _text_of(row, f.get("cluster"), ctx.texts)
+        agency = _text_of(row, f.get("agency"), ctx.texts)
+        commune = _text_of(row, f.get("commune"), ctx.texts)
+        values, errors = _figures(plan, row, _FIGURES)
+        ctx.rows_read += 1
+        if not cluster and not agency:
+            index = f.get("cluster", f.get("agency"))
+            errors.append((header.columns[index].header, row[index], "missing-unit",
+                           "Thiếu tên thôn/tổ dân phố hoặc tên cơ quan, đơn vị."))
+        if errors:
+            for column, value, code, message in errors:
+                report.error(plan.name, excel_row, column, value, code, message)
+            continue
+        unit = UnitRow(
+            plan.name, excel_row,
+            commune_code=_code_of(row, f.get("commune_code")), commune=commune,
+            **_commune_kind(commune),
+            cluster_code=_code_of(row, f.get("cluster_code")), cluster=cluster,
+            agency_code=_code_of(row, f.get("agency_code")), agency=agency,
+            agency_kind=_text_of(row, f.get("agency_kind"), ctx.texts),
+            households=values.get("households"), population=values.get("population"),
+            target_population=values.get("target_population"), staff=values.get("staff"),
+            unit_hints=plan.hints)
+        key = ("unit", fold(unit.commune_code or unit.commune or ""), unit_key(cluster or ""),
+               unit_key(agency or ""))
+        index = f.get("cluster") if cluster else f.get("agency")
+        _unit_duplicate(ctx, plan, key, excel_row, header.columns[index].header, cluster or agency)
+        ctx.rows.append(unit)
+
+
+BUILDERS = {"residents": build_people, "staff": build_people, "counts": build_counts,
+            "units": build_units}

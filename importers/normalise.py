@@ -1,0 +1,354 @@
+"""Cell values made typed: yes/no, dates, citizen IDs, phones, counts, plain text.
+
+Each function takes one cell value as the reader gives it (str, float, int, bool, date, datetime,
+'' for empty) and is pure, so callers memoise them on the cell value (values repeat a lot).
+Invalid values raise `Invalid` with a slug `code` and a Vietnamese `message`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from text import fold
+
+
+class Invalid(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def as_text(value) -> str:
+    """A cell as the user wrote it (numbers without a trailing `.0`)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def clean_text(value) -> str | None:
+    """Plain text: NFC, trimmed, runs of spaces made one; None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return as_text(value)
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# ---------------------------------------------------------------- yes / no
+_YES = frozenset(fold(w) for w in (
+    "x", "v", "có", "co", "đã", "rồi", "1", "yes", "y", "true", "đã cài", "đã cài đặt", "đã tạo",
+    "đã đăng ký",
+    # not in the spec's list, same meaning
+    "đã tạo tài khoản", "có tài khoản"))
+_NO = frozenset(fold(w) for w in (
+    "0", "không", "chưa", "no", "n", "false", "chưa cài", "chưa cài đặt", "chưa tạo",
+    # not in the spec's list, same meaning
+    "chưa tạo tài khoản", "chưa đăng ký", "chưa có tài khoản"))
+_YES_SYMBOLS = frozenset({"✓", "✔", "✅", "☑", "√"})
+_NO_SYMBOLS = frozenset({"-", "–", "—"})
+
+
+def yes_no(value) -> bool:
+    """Yes/no per the spec; anything else raises `Invalid('invalid-yes-no')`."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value == 1:
+            return True
+        if value == 0:
+            return False
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return False
+        if text in _YES_SYMBOLS:
+            return True
+        if text in _NO_SYMBOLS:
+            return False
+        key = fold(text)
+        if key in _YES:
+            return True
+        if key in _NO:
+            return False
+    raise Invalid("invalid-yes-no",
+                  f"Giá trị “{as_text(value)}” không đọc được là có/không "
+                  "(có: x, có, đã, 1; không: để trống, 0, không, chưa).")
+
+
+# ---------------------------------------------------------------- dates
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_SPLIT = re.compile(r"\s*[/.\-]\s*")
+_VN_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_MIN_DATE, _MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def excel_serial(number: float) -> date:
+    """Excel's day number (1900 date system) as a date."""
+    if number != number:
+        raise ValueError(number)
+    n = int(number)  # a fraction is the time of day
+    if n < 1 or n > 2958465 or n == 60:
+        raise ValueError(number)
+    return _EXCEL_EPOCH + timedelta(days=n if n > 60 else n + 1)
+
+
+def _two_digit_year(yy: int) -> int:
+    pivot = date.today().year % 100
+    return 2000 + yy if yy <= pivot else 1900 + yy
+
+
+def _date_from_text(text: str) -> date:
+    parts = text.split("/")
+    if len(parts) == 3:  # the usual d/m/yyyy, without regular expressions
+        d, m, y = parts
+        if len(y) == 4 and d.isdigit() and m.isdigit() and y.isdigit() and y.isascii():
+            return date(int(y), int(m), int(d))
+    text = text.strip()
+    head = text.split()[0] if text else ""
+    if "T" in head and head[:4].isdigit():  # 2024-08-12T00:00:00
+        head = head.split("T", 1)[0]
+    parts = _DATE_SPLIT.split(head)
+    if len(parts) == 3 and all(p.isdigit() and p.isascii() for p in parts):
+        a, b, c = parts
+        if len(a) == 4:  # yyyy-mm-dd
+            return date(int(a), int(b), int(c))
+        if len(c) == 4:
+            return date(int(c), int(b), int(a))
+        if len(c) == 2:
+            return date(_two_digit_year(int(c)), int(b), int(a))
+        raise ValueError(text)
+    if head.isdigit() and head.isascii() and len(head) == 5:  # a serial number saved as text
+        return excel_serial(int(head))
+    match = _VN_DATE.search(fold(text))
+    if match:
+        d, m, y = (int(g) for g in match.groups())
+        return date(y, m, d)
+    raise ValueError(text)
+
+
+def parse_date(value) -> date | None:
+    """A date cell, a day-first text date or an Excel serial; None when empty.
+
+    Raises `Invalid('invalid-date')` when the value is not a date."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, datetime):
+            result = value.date()
+        elif isinstance(value, date):
+            result = value
+        elif isinstance(value, bool):
+            raise ValueError(value)
+        elif isinstance(value, (int, float)):
+            result = excel_serial(value)
+        elif isinstance(value, str):
+            if not value.strip():
+                return None
+            result = _date_from_text(value)
+        else:
+            raise ValueError(value)
+        if not _MIN_DATE <= result <= _MAX_DATE:
+            raise ValueError(value)
+        return result
+    except (ValueError, OverflowError):
+        raise Invalid("invalid-date", f"Không đọc được ngày “{as_text(value)}” "
+                      "(ghi theo ngày/tháng/năm, ví dụ 12/8/2024).") from None
+
+
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+
+
+def parse_birth(value) -> tuple[date | None, int | None]:
+    """(date of birth, year of birth). A bare year (number or text) gives only the year.
+
+    Raises `Invalid('invalid-birth-date')`."""
+    if value is None or value == "":
+        return None, None
+    if value.__class__ is date:
+        if _MIN_DATE <= value <= date.today():
+            return value, value.year
+        raise Invalid("invalid-birth-date", f"Ngày sinh “{as_text(value)}” không hợp lệ.")
+    today = date.today()
+    this_year = today.year
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 1900 <= value <= this_year \
+                and float(value).is_integer():
+            return None, int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None, None
+            if len(text) == 4 and text.isdigit() and text.isascii():
+                year = int(text)
+                if 1900 <= year <= this_year:
+                    return None, year
+                raise ValueError(text)
+            match = _MONTH_YEAR.match(text)
+            if match and 1 <= int(match.group(1)) <= 12:
+                year = int(match.group(2))
+                if 1900 <= year <= this_year:
+                    return None, year
+                raise ValueError(text)
+        born = parse_date(value)
+        if born is None:
+            return None, None
+        if born > today:
+            raise ValueError(value)
+        return born, born.year
+    except (ValueError, Invalid):
+        raise Invalid("invalid-birth-date", f"Không đọc được ngày sinh “{as_text(value)}” "
+                      "(ghi ngày/tháng/năm hoặc chỉ năm sinh).") from None
+
+
+# ---------------------------------------------------------------- citizen ID and phone
+_SEPARATORS = str.maketrans("", "", " .-_\u00a0\t'’`")
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+def _significant_digits(digits: str) -> int:
+    return len(digits.strip("0"))
+
+
+def citizen_id(value, *, untyped: bool = False) -> str:
+    """12-digit citizen ID (or an old 9-digit ID); None-like '' when empty.
+
+    A number cell (or a csv value, `untyped`) of 10 or 11 digits gets its leading zeros back.
+    Raises `Invalid('citizen-id-digits-lost')` for scientific notation that lost digits and
+    `Invalid('invalid-citizen-id')` for anything else that is not an ID.
+    """
+    if value is None or value == "":
+        return ""
+    lost = Invalid("citizen-id-digits-lost",
+                   f"Số CCCD “{as_text(value)}” đã bị Excel đổi sang dạng số mũ và mất chữ số; "
+                   "hãy định dạng cột là Văn bản (Text) và nhập lại.")
+    bad = Invalid("invalid-citizen-id",
+                  f"Số CCCD “{as_text(value)}” không hợp lệ (cần 12 chữ số, hoặc 9 chữ số với CMND cũ).")
+    number = False
+    if isinstance(value, bool):
+        raise bad
+    if isinstance(value, float):
+        if not value.is_integer() or value < 0:
+            raise bad
+        digits, number = str(int(value)), True
+    elif isinstance(value, int):
+        if value < 0:
+            raise bad
+        digits, number = str(value), True
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return ""
+        if _SCIENTIFIC.match(text.replace(" ", "")):
+            raise lost
+        digits = text.translate(_SEPARATORS)
+        if not (digits.isdigit() and digits.isascii()):
+            raise bad
+        number = untyped
+    else:
+        raise bad
+    if number and len(digits) >= 10 and _significant_digits(digits) <= 7:
+        raise lost  # 3.43585E+10 read back as 34358500000
+    if len(digits) in (12, 9):
+        return digits
+    if number and len(digits) in (10, 11):
+        return digits.zfill(12)
+    raise bad
+
+
+def phone(value, *, untyped: bool = False) -> str:
+    """10 digits starting with 0; '' when empty. `+84`/`84` become 0; a 9-digit number cell (or csv
+    value) gets its 0 back. Raises `Invalid('invalid-phone')`."""
+    if value is None or value == "":
+        return ""
+    bad = Invalid("invalid-phone",
+                  f"Số điện thoại “{as_text(value)}” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
+    number = False
+    if isinstance(value, bool):
+        raise bad
+    if isinstance(value, float):
+        if not value.is_integer() or value < 0:
+            raise bad
+        digits, number = str(int(value)), True
+    elif isinstance(value, int):
+        if value < 0:
+            raise bad
+        digits, number = str(value), True
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return ""
+        for sep in (",", ";", "/", "\n", " - ", "–"):  # several numbers: the first one
+            if sep in text:
+                first = text.split(sep, 1)[0].strip()
+                if first:
+                    text = first
+        digits = text.translate(_SEPARATORS).replace("(", "").replace(")", "")
+        if digits.startswith("+84"):
+            digits = "0" + digits[3:]
+        elif digits.startswith("+"):
+            raise bad
+        if not (digits.isdigit() and digits.isascii()):
+            raise bad
+        number = untyped
+    else:
+        raise bad
+    if len(digits) == 11 and digits.startswith("84"):
+        digits = "0" + digits[2:]
+    elif number and len(digits) == 9 and digits[0] != "0":
+        digits = "0" + digits
+    if len(digits) == 10 and digits[0] == "0":
+        return digits
+    raise bad
+
+
+# ---------------------------------------------------------------- counts
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+
+
+def count(value) -> int | None:
+    """A whole number >= 0; None when empty (or `-`). Raises `Invalid('invalid-count')`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+    if isinstance(value, (int, float)):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if not text or text in _NO_SYMBOLS:
+            return None
+        if _THOUSANDS.match(text):
+            text = text.replace(".", "").replace(",", "")
+        try:
+            number = float(text.replace(",", ".")) if not text.isdigit() else int(text)
+        except ValueError:
+            raise Invalid("invalid-count", f"Số liệu “{value}” không phải là số.") from None
+    else:
+        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+    if number < 0:
+        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” là số âm.")
+    rounded = round(number)
+    if abs(number - rounded) > 1e-6:
+        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số nguyên.")
+    return int(rounded)

@@ -1,0 +1,21 @@
+"""Đăng nhập: username and password; five failures lock the account for 15 minutes."""
+import streamlit as st
+
+from components.session import sign_in
+from services.auth import AccountError, authenticate
+
+st.title("Theo dõi cài đặt iHaNoi — huyện Đan Phượng")
+if st.session_state.get("expired"):
+    st.info("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
+with st.form("login"):
+    username = st.text_input("Tên đăng nhập")
+    password = st.text_input("Mật khẩu", type="password")
+    submitted = st.form_submit_button("Đăng nhập", type="primary")
+if submitted:
+    try:
+        sign_in(authenticate(username, password))
+        st.rerun()
+    except AccountError as error:
+        st.error(str(error))
+st.caption("Chưa có tài khoản? Liên hệ quản trị viên của huyện. Cài đặt mới: `python cli.py demo` "
+           "tạo tài khoản mẫu, `python cli.py user add` tạo tài khoản thật.")

@@ -1,0 +1,132 @@
+"""The command line contract (../shared/spec/cli.md), run as a real process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, load_reference_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def database(tmp_path):
+    from db import get_engine, migrate
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    migrate(get_engine(url))
+    return url
+
+
+def run(url, *args, stdin=None):
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def district(url):
+    from db import get_engine
+    load_reference_directory(get_engine(url))
+
+
+def test_import_json_reports_each_file_and_exit_zero(database):
+    district(database)
+    result = run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"), "--json")
+    assert result.returncode == 0, result.stderr
+    [report] = json.loads(result.stdout)
+    assert {k: report[k] for k in ("file", "status", "kind", "as_of", "commune", "agency",
+                                   "rows_read", "rows_accepted", "rows_rejected")} == {
+        "file": "dong-thap-bao-cao-05-8.xlsx", "status": "imported", "kind": "counts",
+        "as_of": "2024-08-05", "commune": "DONGTHAP", "agency": None,
+        "rows_read": 5, "rows_accepted": 5, "rows_rejected": 0}
+    assert isinstance(report["upload_id"], int)
+    assert report["errors"] == [] and report["skipped_sheets"] == [] and report["message"]
+
+
+def test_progress_json_after_import_gives_the_counted_figures(database):
+    district(database)
+    run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"))
+    result = run(database, "progress", "--json")
+    figures = json.loads(result.stdout)
+    assert figures["as_of"] == "2024-08-05"  # the latest report date, not the wall clock
+    residents = next(c for c in figures["campaigns"] if c["key"] == "residents")
+    assert (residents["deadline"], residents["denominator"], residents["registered"],
+            residents["installed"]) == ("2024-08-30", 135746, 3907, 4010)
+    cum3 = next(c for c in figures["clusters"] if c["code"] == "DONGTHAP-03")
+    assert cum3 == {"code": "DONGTHAP-03", "commune_code": "DONGTHAP", "name": "Cụm 3",
+                    "population": 3492, "target_population": cum3["target_population"],
+                    "registered": 1089, "installed": 1123, "last_report": "2024-08-05"}
+    silent = next(c for c in figures["clusters"] if c["code"] == "THOAN-01")
+    assert (silent["registered"], silent["last_report"]) == (0, None)
+    agency = next(a for a in figures["agencies"] if a["code"] == "CQ02")
+    assert agency == {"code": "CQ02", "name": "Phòng Nội vụ", "commune_code": None, "staff": 18,
+                      "registered": 0, "installed": 0, "last_report": None}
+
+
+def test_refused_file_exits_3_with_a_vietnamese_message(database, tmp_path):
+    district(database)
+    fake = tmp_path / "bao-cao.xlsx"
+    fake.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    result = run(database, "import", str(fake), "--json")
+    assert result.returncode == 3
+    [report] = json.loads(result.stdout)
+    assert report["status"] == "refused" and report["rows_accepted"] == 0
+    assert "PDF" in report["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2(database):
+    assert run(database, "import", "x.xlsx", "--kind", "nonsense").returncode == 2
+    assert run(database, "import", "x.xlsx", "--as-of", "12/08/2024").returncode == 2
+
+
+def test_undo_command_removes_the_import(database):
+    district(database)
+    [report] = json.loads(run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"),
+                              "--json").stdout)
+    result = run(database, "undo", str(report["upload_id"]))
+    assert result.returncode == 0 and "hoàn tác" in result.stdout
+    figures = json.loads(run(database, "progress", "--as-of", "2024-08-05", "--json").stdout)
+    assert next(c for c in figures["campaigns"] if c["key"] == "residents")["registered"] == 0
+
+
+def test_dry_run_json_is_checked_and_writes_nothing(database):
+    district(database)
+    [report] = json.loads(run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"),
+                              "--dry-run", "--json").stdout)
+    assert (report["status"], report["upload_id"], report["rows_accepted"]) == ("checked", None, 5)
+    [again] = json.loads(run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"),
+                             "--json").stdout)
+    assert again["status"] == "imported"
+
+
+def test_user_add_reads_the_password_from_stdin(database):
+    from db import get_engine
+    from services.auth import authenticate
+    district(database)
+    result = run(database, "user", "add", "xa.thoan", "--role", "commune", "--commune", "Thọ An",
+                 stdin="mat-khau-dai\n")
+    assert result.returncode == 0, result.stderr
+    actor = authenticate("xa.thoan", "mat-khau-dai", engine=get_engine(database))
+    assert actor.role == "commune" and actor.commune_id is not None
+    assert run(database, "user", "add", "xa.thoan", "--role", "leader",
+               stdin="mat-khau-dai\n").returncode == 1
+
+
+def test_demo_fills_an_empty_database_and_refuses_one_with_real_data(database, tmp_path):
+    result = run(database, "demo")
+    assert result.returncode == 0, result.stderr
+    usernames = [line.split()[0] for line in result.stdout.splitlines()[1:]]
+    assert usernames == ["lanhdao", "quantri", "xa.thoan", "vanthu.cq05"]
+    figures = json.loads(run(database, "progress", "--json").stdout)
+    assert figures["as_of"] == "2024-08-30"
+    assert len(figures["communes"]) == 16 and len(figures["clusters"]) == 129
+    assert len(figures["agencies"]) == 80
+    real = run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"))
+    assert real.returncode == 0
+    refused = run(database, "demo")
+    assert refused.returncode == 1 and "dữ liệu thật" in refused.stderr
