@@ -1,7 +1,9 @@
 """Engine and sessions. SQLite (WAL, foreign keys, busy timeout) by default, PostgreSQL in production."""
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -11,6 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from settings import ROOT, database_url
+
+
+sqlite3.register_adapter(date, date.isoformat)  # as SQLAlchemy stores dates (raw bulk inserts)
 
 
 @lru_cache(maxsize=8)
@@ -23,12 +28,20 @@ def _engine_for(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            # A writer takes the write lock up front, so that what it read stays true until it
+            # commits; concurrent writers wait (busy_timeout) instead of failing.
+            immediate = connection.get_execution_options().get("writer")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -39,9 +52,15 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+def session_scope(engine: Engine | None = None, *, writer: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error.
+
+    `writer=True`: a transaction that reads and then writes (an import, an undo); on SQLite it
+    holds the write lock from its start."""
+    bind = engine or get_engine()
+    if writer:
+        bind = bind.execution_options(writer=True)
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

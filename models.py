@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -70,6 +70,11 @@ class Campaign(SQLModel, table=True):
 
 class Upload(SQLModel, table=True):
     """One imported file: who, when, what, and what it wrote (undone or not)."""
+
+    # The same content can be live once: two processes importing one file at once cannot both land.
+    __table_args__ = (Index("ux_upload_live_sha256", "sha256", unique=True,
+                            sqlite_where=text("undone_at IS NULL"),
+                            postgresql_where=text("undone_at IS NULL")),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     created_at: datetime

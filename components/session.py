@@ -1,4 +1,8 @@
-"""The signed-in account in Streamlit's session state, with expiry after inactivity."""
+"""The signed-in account in Streamlit's session state, with expiry after inactivity.
+
+A session made by `sign_in` is checked against the database on every run: once the account is
+disabled, its sessions end at their next click.
+"""
 from __future__ import annotations
 
 import os
@@ -6,22 +10,39 @@ from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
-from services.auth import Actor
+from services.auth import Actor, record_logout, reload_actor
 
 IDLE_LIMIT = timedelta(minutes=int(os.environ.get("TRACKER_SESSION_MINUTES", "30")))
 
 
 def current_actor(now: datetime | None = None) -> Actor | None:
-    """The signed-in actor, or None (never signed in, logged out, or idle too long)."""
+    """The signed-in actor, or None (never signed in, logged out, idle too long, or disabled)."""
     now = now or datetime.now(timezone.utc)
     actor = st.session_state.get("actor")
     last_seen = st.session_state.get("last_seen")
-    if actor is not None and last_seen is not None and now - last_seen > IDLE_LIMIT:
-        sign_out()
+    if actor is None:
+        return None
+    if last_seen is not None and now - last_seen > IDLE_LIMIT:
+        sign_out(expired=True)
         st.session_state["expired"] = True
         return None
-    if actor is not None:
-        st.session_state["last_seen"] = now
+    if last_seen is not None:
+        fresh = reload_actor(actor)
+        if fresh is None:
+            sign_out()
+            st.session_state["disabled"] = True
+            return None
+        st.session_state["actor"] = actor = fresh
+    st.session_state["last_seen"] = now
+    return actor
+
+
+def signed_in_actor() -> Actor:
+    """For a page: the signed-in actor; the page stops, showing nothing else, when there is none."""
+    actor = current_actor()
+    if actor is None:
+        st.warning("Vui lòng đăng nhập.")
+        st.stop()
     return actor
 
 
@@ -29,8 +50,13 @@ def sign_in(actor: Actor) -> None:
     st.session_state["actor"] = actor
     st.session_state["last_seen"] = datetime.now(timezone.utc)
     st.session_state.pop("expired", None)
+    st.session_state.pop("disabled", None)
 
 
-def sign_out() -> None:
-    for key in ("actor", "last_seen"):
-        st.session_state.pop(key, None)
+def sign_out(*, expired: bool = False) -> None:
+    """Forget the account and everything the session held (uploaded files, previews)."""
+    actor = st.session_state.get("actor")
+    if actor is not None and st.session_state.get("last_seen") is not None:
+        record_logout(actor, expired=expired)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]

@@ -216,12 +216,18 @@ def _looks_like_child_row(raw: list[list], i: int) -> bool:
             return False
         count += 1
         key = fold(v)
+        own = match_field(v)
         if key in CHILD_WORDS:
             seen_child_word = True
-        elif match_field(v) is None:
+        elif own is None:
             return False
-        if c < len(parent) and is_empty(parent[c]):
+        above = parent[c] if c < len(parent) else ""
+        if is_empty(above):
             under_blank = True
+        elif own is not None and own != "percentage":
+            parent_field = match_field(above)
+            if parent_field is not None and parent_field != own:
+                return False  # a header row under a row of other field names, not a child row
     return count > 0 and (seen_child_word or under_blank)
 
 

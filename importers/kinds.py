@@ -99,6 +99,9 @@ def _variants(words) -> tuple[str, ...]:
 
 
 SUSPECT_PREFIXES = _variants(_SUSPECT_WORDS)
+# Their first two characters: a name cell is only tested against the prefixes when its own first
+# two characters are among these.
+SUSPECT_HEADS = frozenset(p[:2] for p in SUSPECT_PREFIXES)
 
 
 def _number_like(value) -> int | None:
@@ -199,7 +202,7 @@ class BuildContext:
     report: ImportReport
     rows: list = field(default_factory=list)
     rows_read: int = 0
-    seen: dict = field(default_factory=dict)  # identity -> (index in rows, sheet, Excel row, basis)
+    seen: dict = field(default_factory=dict)  # identity -> index in rows
     yes_no: dict = field(default_factory=lambda: {"": False})
     dates: dict = field(default_factory=lambda: {"": None})
     births: dict = field(default_factory=lambda: {"": (None, None)})
@@ -276,7 +279,13 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
     yn, dates, births, texts = ctx.yes_no, ctx.dates, ctx.births, ctx.texts
     out, seen = ctx.rows, ctx.seen
     suspect = SUSPECT_PREFIXES + tuple({col["full_name"], col["full_name"].upper()})
+    heads = SUSPECT_HEADS | {p[:2] for p in suspect}
     suspect_first = _SUSPECT_FIRST
+    today = date.today()
+
+    def birth(value):
+        return parse_birth(value, today)
+
     error, warn = report.error, report.warn
     miss = _MISS
     read = 0
@@ -288,7 +297,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             row = list(row) + [""] * (width - len(row))
         name = row[name_i]
         if (name.__class__ is not str or not name or name[0] in suspect_first
-                or name.startswith(suspect) or "," in name
+                or (name[:2] in heads and name.startswith(suspect)) or "," in name
                 or (stt_i >= 0 and (s := row[stt_i]).__class__ is str and s and not s.isdigit())):
             if classify_row(row, header, stt_i) is not DATA:
                 continue
@@ -301,7 +310,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         # full name
         if name.__class__ is str:
             n = name.strip()
-            if "  " in n or "\n" in n or "\t" in n or "\xa0" in n or "\r" in n:
+            if "  " in n or not n.isprintable():  # line breaks, tabs, no-break spaces
                 n = " ".join(n.split())
             if not n.isascii() and not unicodedata.is_normalized("NFC", n):
                 n = unicodedata.normalize("NFC", n)
@@ -387,7 +396,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             v = row[dob_i]
             b = births.get(v, miss)
             if b is miss:
-                b = _convert(births, parse_birth, v)
+                b = _convert(births, birth, v)
             if b.__class__ is tuple:
                 bdate, byear = b
             else:
@@ -470,8 +479,9 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             key = _name_key(n, bdate or byear, commune, cluster, agency, hints)
         prev = seen.get(key)
         if prev is not None:
-            index, prev_sheet, prev_row = prev
-            out[index] = None
+            earlier = out[prev]
+            prev_sheet, prev_row = earlier.sheet, earlier.row
+            out[prev] = None
             where = _where(prev_sheet, prev_row, sheet)
             if key.__class__ is tuple:
                 same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
@@ -484,7 +494,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
                 warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
                      f"Trùng {by} với {where}: người này chỉ được tính một lần "
                      f"(theo dòng {excel_row}).")
-        seen[key] = (len(out), sheet, excel_row)
+        seen[key] = len(out)
         out.append(person)
 
     ctx.rows_read += read
@@ -531,12 +541,13 @@ def _unit_duplicate(ctx: BuildContext, plan: SheetPlan, key, excel_row: int, col
                     value) -> None:
     prev = ctx.seen.get(key)
     if prev is not None:
-        index, prev_sheet, prev_row = prev
-        ctx.rows[index] = None
+        earlier = ctx.rows[prev]
+        prev_sheet, prev_row = earlier.sheet, earlier.row
+        ctx.rows[prev] = None
         ctx.report.warn(plan.name, excel_row, column, value, "duplicate-unit",
                         f"Đơn vị “{value}” đã có ở {_where(prev_sheet, prev_row, plan.name)}: "
                         f"chỉ lấy một lần (theo dòng {excel_row}).")
-    ctx.seen[key] = (len(ctx.rows), plan.name, excel_row)
+    ctx.seen[key] = len(ctx.rows)
 
 
 def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:

@@ -177,17 +177,18 @@ def parse_date(value) -> date | None:
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 
 
-def parse_birth(value) -> tuple[date | None, int | None]:
+def parse_birth(value, today: date | None = None) -> tuple[date | None, int | None]:
     """(date of birth, year of birth). A bare year (number or text) gives only the year.
 
     Raises `Invalid('invalid-birth-date')`."""
     if value is None or value == "":
         return None, None
+    if today is None:
+        today = date.today()
     if value.__class__ is date:
-        if _MIN_DATE <= value <= date.today():
+        if _MIN_DATE <= value <= today:
             return value, value.year
         raise Invalid("invalid-birth-date", f"Ngày sinh “{as_text(value)}” không hợp lệ.")
-    today = date.today()
     this_year = today.year
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 1900 <= value <= this_year \

@@ -21,6 +21,7 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password of any account")
 
 
 class AccountError(ValueError):
@@ -38,14 +39,16 @@ class Actor:
 
 
 def create_user(username: str, password: str, role: str, *, commune: str | None = None,
-                agency: str | None = None, engine: Engine | None = None) -> Actor:
+                agency: str | None = None, engine: Engine | None = None,
+                by: str | None = None) -> Actor:
+    """A new account (`by`: the admin who made it, for the audit log). No scope check: the
+    command line calls this; the admin page goes through `services.accounts.create_account`."""
     username = username.strip()
-    if not username:
-        raise AccountError("Tên đăng nhập không được để trống.")
+    if not username or len(username) > 80 or any(ch.isspace() for ch in username):
+        raise AccountError("Tên đăng nhập phải có từ 1 đến 80 ký tự và không có dấu cách.")
     if role not in ROLES:
         raise AccountError(f"Vai trò “{role}” không có; chọn một trong: {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    password_hash = hash_password(password)
     with session_scope(engine) as session:
         if session.exec(select(User).where(User.username == username)).first():
             raise AccountError(f"Tài khoản “{username}” đã có.")
@@ -61,9 +64,10 @@ def create_user(username: str, password: str, role: str, *, commune: str | None 
             if agency_id is None:
                 raise AccountError("Tài khoản văn thư cần một cơ quan, đơn vị có trong danh mục "
                                    "(--agency).")
-        session.add(User(username=username, password_hash=_hasher.hash(password), role=role,
+        session.add(User(username=username, password_hash=password_hash, role=role,
                          commune_id=commune_id, agency_id=agency_id, created_at=utcnow()))
-        session.add(AuditEvent(at=utcnow(), action="user-add", detail=f"{username} ({role})"))
+        session.add(AuditEvent(at=utcnow(), username=by, action="user-add",
+                               detail=f"{username} ({role})"))
     return Actor(username, role, commune_id, agency_id)
 
 
@@ -74,6 +78,8 @@ def authenticate(username: str, password: str, *, engine: Engine | None = None,
     failure = "Sai tên đăng nhập hoặc mật khẩu."
     with session_scope(engine) as session:  # failures are committed too, then raised
         user = session.exec(select(User).where(User.username == username.strip())).first()
+        if user is None:
+            _verify(_DUMMY_HASH, password)  # as slow as for a real account: names do not leak
         if user is not None and user.active and user.locked_until and user.locked_until > now:
             failure = (f"Tài khoản tạm khóa đến {local_time(user.locked_until):%H:%M} do đăng nhập sai "
                        f"{MAX_FAILED_LOGINS} lần.")
@@ -89,6 +95,28 @@ def authenticate(username: str, password: str, *, engine: Engine | None = None,
             session.add(user)
         session.add(AuditEvent(at=now, username=username, action="login-failed"))
     raise AccountError(failure)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    return _hasher.hash(password)
+
+
+def reload_actor(actor: Actor, *, engine: Engine | None = None) -> Actor | None:
+    """The account as it is now: None once disabled or removed (its sessions end), else its
+    current role and unit."""
+    with session_scope(engine) as session:
+        user = session.exec(select(User).where(User.username == actor.username)).first()
+        if user is None or not user.active:
+            return None
+        return Actor(user.username, user.role, user.commune_id, user.agency_id)
+
+
+def record_logout(actor: Actor, *, expired: bool = False, engine: Engine | None = None) -> None:
+    with session_scope(engine) as session:
+        session.add(AuditEvent(at=utcnow(), username=actor.username,
+                               action="session-expired" if expired else "logout"))
 
 
 def _verify(password_hash: str, password: str) -> bool:

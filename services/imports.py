@@ -6,22 +6,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable
 
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db import session_scope
+from db import get_engine, session_scope
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
 from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
-from services import people
+from services import people, scope
+from services.auth import Actor
+from services.progress import Progress, progress
 from services.units import UnitDirectory, apply_unit_rows, load_directory
-from text import local_time
+from text import fold, local_time
 
 log = logging.getLogger(__name__)
 UNREADABLE = ("Không đọc được tệp này. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) “Excel "
@@ -49,6 +54,8 @@ class ImportOutcome:
     warnings: list[RowProblem] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    previous_upload_id: int | None = None  # a dry run of a file already imported: that import
+    changes: list["FigureChange"] = field(default_factory=list)  # a dry run: before -> after
 
     @property
     def refused(self) -> bool:
@@ -64,7 +71,27 @@ class ImportOutcome:
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "skipped_sheets": self.skipped_sheets, "notes": self.notes, "message": self.message,
+            "changes": [asdict(c) for c in self.changes],
         }
+
+
+@dataclass(frozen=True)
+class Figures:
+    registered: int
+    installed: int
+    target: int | None  # target population of a cluster, staff of an agency
+
+
+@dataclass
+class FigureChange:
+    """One unit's figures as of the file's report date, before and after the import."""
+
+    unit_type: str  # cluster | agency
+    code: str
+    name: str
+    commune: str | None
+    before: Figures | None  # None: the import creates the unit
+    after: Figures | None   # None: the import removes the unit
 
 
 class ImportContextError(ValueError):
@@ -75,17 +102,37 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
                 commune: str | None = None, agency: str | None = None,
                 as_of: date | None = None, dry_run: bool = False,
                 username: str | None = None, engine: Engine | None = None,
-                today: date | None = None) -> ImportOutcome:
-    """Read, check and (unless `dry_run`) write one file. Never raises for a bad file."""
+                today: date | None = None, actor: Actor | None = None) -> ImportOutcome:
+    """Read, check and (unless `dry_run`) write one file. Never raises for a bad file.
+
+    `actor`: the signed-in account, whose scope is enforced (`services.scope`): a commune or agency
+    account's files are its own unit's, whatever the file or the options say; a leader is refused
+    (`ScopeRefused`). None: a trusted caller (the command line). A dry run also gives, in
+    `changes`, each unit's figures before and after the import."""
+    if actor is not None:
+        scope.require_role(actor, *scope.UPLOAD_KINDS)
+        username = actor.username
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     sha256 = hashlib.sha256(data).hexdigest()
-    with session_scope(engine) as session:
+    try:
+        return _import(data, name, sha256, kind=kind, commune=commune, agency=agency, as_of=as_of,
+                       dry_run=dry_run, username=username, engine=engine, today=today, actor=actor)
+    except IntegrityError:
+        # The same content landed from another process at the same moment (one live upload per
+        # content, enforced by a unique index): this import is that one.
+        with session_scope(engine) as session:
+            previous = _previous_upload(session, sha256)
+        if previous is None:
+            raise
+        return _unchanged(name, previous)
+
+
+def _import(data: bytes, name: str, sha256: str, *, kind, commune, agency, as_of, dry_run,
+            username, engine, today, actor) -> ImportOutcome:
+    with session_scope(engine, writer=not dry_run) as session:
         previous = _previous_upload(session, sha256)
         if previous is not None and not dry_run:
-            return ImportOutcome(
-                name, "unchanged", upload_id=previous.id, kind=previous.kind, as_of=previous.as_of,
-                message=f"Tệp này đã được nhập ngày {local_time(previous.created_at):%d/%m/%Y %H:%M} "
-                        f"(lần nhập số {previous.id}); không có gì thay đổi.")
+            return _unchanged(name, previous)
         try:
             parsed = parse_file(data, name, kind=kind)
         except FileRefused as refusal:
@@ -100,22 +147,100 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
         except ImportContextError as error:
             return ImportOutcome(name, "refused", kind=parsed.kind, message=str(error),
                                  rows_read=parsed.report.rows_read)
+        if actor is not None:
+            commune_id, agency_id = scope.import_units(actor, commune_id, agency_id)
         plan = plan_import(parsed, directory, commune_id=commune_id, agency_id=agency_id,
                            as_of=as_of, today=today or date.today())
+        if actor is not None and (refusal := _scope_refusal(actor, plan, parsed, directory)):
+            return ImportOutcome(name, "refused", refusal, kind=plan.kind, as_of=plan.as_of,
+                                 rows_read=plan.report.rows_read)
         outcome = plan.outcome(name, directory)
         if outcome.refused:
             return outcome
-        if dry_run:
-            outcome.status = "checked"
-            outcome.message = _checked_message(outcome, previous)
+        if not dry_run:
+            upload = write_plan(session, plan, name, sha256, username)
+            outcome.upload_id = upload.id
+            outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
+                               f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
+                               + (f"; {outcome.rows_rejected} dòng bị từ chối."
+                                  if outcome.rows_rejected else "."))
             return outcome
-        upload = write_plan(session, plan, name, sha256, username)
-        outcome.upload_id = upload.id
-        outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
-                           f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
-                           + (f"; {outcome.rows_rejected} dòng bị từ chối." if outcome.rows_rejected
-                              else "."))
-        return outcome
+        outcome.status = "checked"
+        outcome.message = _checked_message(outcome, previous)
+        outcome.previous_upload_id = previous.id if previous is not None else None
+    outcome.changes = preview_changes(plan, directory, engine)
+    return outcome
+
+
+def _unchanged(name: str, previous: Upload) -> ImportOutcome:
+    return ImportOutcome(
+        name, "unchanged", upload_id=previous.id, kind=previous.kind, as_of=previous.as_of,
+        message=f"Tệp này đã được nhập ngày {local_time(previous.created_at):%d/%m/%Y %H:%M} "
+                f"(lần nhập số {previous.id}); không có gì thay đổi.")
+
+
+def _scope_refusal(actor: Actor, plan: "ImportPlan", parsed: ParsedFile,
+                   directory: UnitDirectory) -> str | None:
+    rows = plan.entries + plan.counts
+    cluster_communes = {directory.clusters[r["cluster_id"]].commune_id for r in rows
+                        if r["cluster_id"] is not None}
+    agency_ids = {r["agency_id"] for r in rows if r["agency_id"] is not None}
+    return scope.import_refusal(actor, plan.kind, cluster_communes, agency_ids,
+                                _named_communes(parsed.rows, directory))
+
+
+def _named_communes(rows: list, directory: UnitDirectory) -> set[int]:
+    """The communes a file names in a commune column or in its sheet names and titles.
+
+    A title naming the district (`UBND HUYỆN ĐAN PHƯỢNG`) is not read as the commune Đan Phượng."""
+    named = {found for row in rows if getattr(row, "commune", None)
+             and (found := directory.commune_id(row.commune)) is not None}
+    for hints in {row.unit_hints for row in rows}:
+        for hint in hints:
+            if "huyen" not in fold(hint).split() and \
+                    (found := directory.commune_from_hints((hint,))) is not None:
+                named.add(found)
+    return named
+
+
+def preview_changes(plan: "ImportPlan", directory: UnitDirectory,
+                    engine: Engine | None = None) -> list[FigureChange]:
+    """Every unit the plan touches or changes, with its figures (`services.progress`) before and
+    after, as of the plan's latest report date. The plan is written inside a transaction that is
+    rolled back: nothing is kept."""
+    rows = plan.entries + plan.counts
+    day = max((r["report_date"] for r in rows), default=plan.as_of)
+    before, names = _unit_figures(progress(day, engine=engine))
+    with (engine or get_engine()).connect() as connection:
+        transaction = connection.begin()
+        try:
+            with Session(connection) as session:
+                write_plan(session, plan, "preview", secrets.token_hex(32), None)
+                session.flush()
+            after, new_names = _unit_figures(progress(day, engine=connection))  # sees the rows
+        finally:
+            transaction.rollback()
+    names |= new_names
+    touched = {("cluster", directory.clusters[r["cluster_id"]].code) if r["cluster_id"] is not None
+               else ("agency", directory.agencies[r["agency_id"]].code) for r in rows}
+    keys = touched | {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    return [FigureChange(unit_type, code, *names[(unit_type, code)], before.get((unit_type, code)),
+                         after.get((unit_type, code)))
+            for unit_type, code in sorted(keys, key=lambda k: (k[0] != "cluster", k[1]))
+            if (unit_type, code) in names]
+
+
+def _unit_figures(figures: Progress) -> tuple[dict[tuple[str, str], Figures],
+                                              dict[tuple[str, str], tuple[str, str | None]]]:
+    """Each open unit's figures, and its name and commune's name, by (unit type, code)."""
+    communes = {c.code: c.name for c in figures.communes}
+    numbers, names = {}, {}
+    for unit_type, units in (("cluster", figures.clusters), ("agency", figures.agencies)):
+        for unit in units:
+            target = unit.target_population if unit_type == "cluster" else unit.staff
+            numbers[(unit_type, unit.code)] = Figures(unit.registered, unit.installed, target)
+            names[(unit_type, unit.code)] = (unit.name, communes.get(unit.commune_code))
+    return numbers, names
 
 
 # ---------------------------------------------------------------- planning (no writes)
@@ -253,6 +378,7 @@ class _UnitMatcher:
         self.directory, self.report = directory, report
         self.commune_default, self.agency_default = commune_id, agency_id
         self._hint_cache: dict[tuple, int | None] = {}
+        self._name_cache: dict = {}
 
     def cluster(self, row, name: str | None, commune_name: str | None) -> int | None:
         commune_id = self.commune_default
@@ -263,7 +389,10 @@ class _UnitMatcher:
                               self.directory.suggest_communes(commune_name))
                 return None
         if name:
-            found = self.directory.cluster_id(name, commune_id)
+            cache_key = (name, commune_id)
+            if cache_key not in self._name_cache:
+                self._name_cache[cache_key] = self.directory.cluster_id(name, commune_id)
+            found = self._name_cache[cache_key]
             if found is None:
                 self._unknown(row, "Thôn/Cụm dân cư", name, "unknown-unit",
                               self.directory.suggest_clusters(name, commune_id))
@@ -278,7 +407,9 @@ class _UnitMatcher:
 
     def agency(self, row, name: str | None) -> int | None:
         if name:
-            found = self.directory.agency_id(name)
+            if name not in self._name_cache:
+                self._name_cache[name] = self.directory.agency_id(name)
+            found = self._name_cache[name]
             if found is None:
                 self._unknown(row, "Cơ quan, đơn vị", name, "unknown-unit",
                               self.directory.suggest_agencies(name))
@@ -363,8 +494,8 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
                     sha256=sha256, kind=plan.kind, as_of=plan.as_of, commune_id=plan.commune_id,
                     agency_id=plan.agency_id, rows_read=report.rows_read,
                     rows_accepted=plan.rows_accepted, rows_rejected=len(report.rejected_rows),
-                    report={"errors": [p.as_dict() for p in report.errors],
-                            "warnings": [p.as_dict() for p in report.warnings],
+                    report={"errors": [_kept(p) for p in report.errors],
+                            "warnings": [_kept(p) for p in report.warnings],
                             "skipped_sheets": report.skipped_sheets, "notes": report.notes})
     session.add(upload)
     session.flush()
@@ -380,11 +511,33 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
     return upload
 
 
-def _bulk_insert(session: Session, model, rows: list[dict], upload_id: int,
-                 batch: int = 20_000) -> None:
+def _kept(problem: RowProblem) -> dict:
+    """A problem as the history keeps it: a citizen ID quoted by it is masked, never stored in clear."""
+    item = problem.as_dict()
+    if "citizen-id" in problem.code:
+        for key in ("value", "message"):
+            item[key] = item[key] and _LONG_NUMBER.sub(lambda m: "•" * (len(m[0]) - 3) + m[0][-3:],
+                                                       item[key])
+    return item
+
+
+_LONG_NUMBER = re.compile(r"\d[\d.,E+ ]{4,}\d")
+
+
+def _bulk_insert(session: Session, model, rows: list[dict], upload_id: int) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, one executemany on SQLite (no per-row ORM)."""
     table = model.__table__
-    for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        for row in chunk:
-            row["upload_id"] = upload_id
-        session.execute(insert(table), chunk)
+    columns = [c.name for c in table.columns if c.name != "id"]
+    values = [tuple(upload_id if c == "upload_id" else row.get(c) for c in columns) for row in rows]
+    connection = session.connection()
+    names = ", ".join(f'"{c}"' for c in columns)
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for value in values:
+                    copy.write_row(value)
+    elif connection.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+    else:
+        session.execute(insert(table), [dict(zip(columns, value)) for value in values])

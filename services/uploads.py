@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from db import session_scope
 from models import (Agency, AuditEvent, Cluster, CountReport, RosterEntry, UnitChange, Upload,
                     utcnow)
+from services import scope
+from services.auth import Actor
 from services.units import UNIT_MODELS
 from text import local_time
 
@@ -35,24 +37,38 @@ class UploadSummary:
 
 
 def list_uploads(*, username: str | None = None, limit: int = 200,
-                 engine: Engine | None = None) -> list[UploadSummary]:
-    """The newest uploads first; only `username`'s when given."""
+                 engine: Engine | None = None, actor: Actor | None = None) -> list[UploadSummary]:
+    """The newest uploads first; only `username`'s when given. With an `actor`: only the uploads in
+    its scope (an admin's: all; a commune's or agency's: those for its unit; a leader: refused)."""
+    if actor is not None:
+        scope.require_role(actor, "admin", "commune", "agency")
     with session_scope(engine) as session:
         query = select(Upload).order_by(Upload.id.desc()).limit(limit)
         if username is not None:
             query = query.where(Upload.username == username)
+        if actor is not None and actor.role == "commune":
+            query = query.where(Upload.commune_id == actor.commune_id)
+        if actor is not None and actor.role == "agency":
+            query = query.where(Upload.agency_id == actor.agency_id)
         return [UploadSummary(u.id, u.created_at, u.username, u.file_name, u.kind, u.as_of,
                               u.rows_read, u.rows_accepted, u.rows_rejected, u.undone_at, u.report)
                 for u in session.exec(query)]
 
 
 def undo_upload(upload_id: int, *, username: str | None = None,
-                engine: Engine | None = None) -> str:
-    """Remove everything one import wrote; the figures return to what they were before it."""
-    with session_scope(engine) as session:
+                engine: Engine | None = None, actor: Actor | None = None) -> str:
+    """Remove everything one import wrote; the figures return to what they were before it.
+
+    With an `actor`: only an upload in its scope (`ScopeRefused` otherwise); None: a trusted caller."""
+    if actor is not None:
+        scope.require_role(actor, "admin", "commune", "agency")
+        username = actor.username
+    with session_scope(engine, writer=True) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise UndoRefused(f"Không có lần nhập số {upload_id}.")
+        if actor is not None:
+            scope.check_upload(actor, upload.commune_id, upload.agency_id)
         if upload.undone_at is not None:
             raise UndoRefused(f"Lần nhập số {upload_id} đã được hoàn tác lúc "
                               f"{local_time(upload.undone_at):%d/%m/%Y %H:%M}.")

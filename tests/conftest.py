@@ -13,8 +13,11 @@ from sqlalchemy import text  # noqa: E402
 from db import get_engine, migrate, session_scope  # noqa: E402
 
 SAMPLES = Path(__file__).parent / "samples"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Each test process gets its own schema, so parallel runs never drop each other's tables.
+POSTGRES_SCHEMA = f"tracker_test_{os.getpid()}"
+POSTGRES_URL = f"{POSTGRES_SERVER}?options=-csearch_path%3D{POSTGRES_SCHEMA}"
 
 
 def _postgres_available() -> bool:
@@ -38,10 +41,18 @@ def fresh_postgres():
         pytest.skip("PostgreSQL is not running")
     engine = get_engine(POSTGRES_URL)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {POSTGRES_SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {POSTGRES_SCHEMA}"))
     migrate(engine)
     return engine
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema():
+    yield
+    if _postgres_available():
+        with get_engine(POSTGRES_URL).begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {POSTGRES_SCHEMA} CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

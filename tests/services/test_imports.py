@@ -171,8 +171,8 @@ def test_unknown_commune_option_is_refused_with_suggestions(district):
 def test_import_is_atomic_when_writing_fails_half_way(district, monkeypatch):
     real_insert = imports_service._bulk_insert
 
-    def insert_then_fail(session, model, rows, upload_id, batch=20_000):
-        real_insert(session, model, rows[:50], upload_id, batch)
+    def insert_then_fail(session, model, rows, upload_id):
+        real_insert(session, model, rows[:50], upload_id)
         raise RuntimeError("connection dropped")
 
     monkeypatch.setattr(imports_service, "_bulk_insert", insert_then_fail)

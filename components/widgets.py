@@ -1,0 +1,115 @@
+"""Widgets the dashboard pages share: the as-of picker, campaign cards, status badges, tables."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from components import charts
+from components import format as fmt
+
+AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
+
+
+def as_of_picker(bounds: tuple[date, date] | None) -> date | None:
+    """The as-of date: by default the latest report date in the data (not today); kept in the
+    URL when changed, so it follows the user from page to page and can be shared."""
+    if bounds is None:
+        return None
+    first, latest = bounds
+    return st.date_input("Số liệu tính đến ngày", value=latest, min_value=first, max_value=latest,
+                         format="DD/MM/YYYY", key=AS_OF_KEY, bind="query-params", width=200,
+                         help="Mặc định là ngày báo cáo mới nhất có trong dữ liệu.")
+
+
+def empty_district() -> None:
+    st.info("Chưa có danh mục đơn vị và số liệu. Quản trị viên hãy nhập danh mục đơn vị và các "
+            "báo cáo (trang Tải lên), hoặc chạy `python cli.py demo` để xem dữ liệu mẫu.")
+
+
+def as_of_caption(as_of: date, has_reports: bool) -> None:
+    if has_reports:
+        st.caption(f"Số liệu tính đến hết ngày {fmt.day(as_of)}.")
+    else:
+        st.info(f"Chưa có báo cáo nào: các số liệu dưới đây đều bằng 0 (ngày {fmt.day(as_of)}).")
+
+
+def status_badge(status: str) -> str:
+    """HTML for a status: its colour, sign and label (the label is what carries the meaning)."""
+    return (f'<span style="background:{fmt.STATUS_COLOURS[status]};'
+            f'color:{fmt.STATUS_TEXT_COLOURS[status]};padding:2px 8px;border-radius:10px;'
+            f'font-weight:600;font-size:0.9em;white-space:nowrap">{fmt.status_label(status)}</span>')
+
+
+def campaign_card(progress) -> None:
+    """One campaign (or a commune's residents): the figures a leader reads first."""
+    s = progress.standing
+    with st.container(border=True):
+        st.markdown(f"**{progress.name}**")
+        st.metric("Đã tạo tài khoản / chỉ tiêu", f"{fmt.number(s.registered)} / {fmt.number(s.size)}")
+        st.markdown(f"{status_badge(s.status)} &nbsp; **{fmt.percent(s.percent)}**",
+                    unsafe_allow_html=True)
+        if s.reached_on is not None:
+            projection = f"đã đạt ngày {fmt.day(s.reached_on)}"
+        elif s.projected is not None:
+            projection = fmt.day(s.projected)
+        else:
+            projection = "chưa dự báo được (7 ngày qua không tăng)"
+        st.markdown("\n".join([
+            f"- Hạn: **{fmt.day(progress.deadline)}** ({fmt.days_left(progress.days_left)})",
+            f"- Cần đạt đến nay (tuyến tính): {fmt.number(s.expected)}"
+            f" ({fmt.percent(s.expected / s.size if s.size else None)})",
+            f"- Tốc độ trung bình 7 ngày qua: {fmt.pace(s.pace)} người/ngày",
+            f"- Cần mỗi ngày để kịp hạn: "
+            + (f"{fmt.pace(s.needed_pace)} người/ngày" if s.needed_pace is not None else "—"),
+            f"- Dự kiến đạt chỉ tiêu theo tốc độ hiện tại: {projection}",
+            f"- Đã cài đặt ứng dụng: {fmt.number(s.installed)}"]))
+
+
+def campaign_curves(campaigns: Sequence) -> None:
+    for column, progress in zip(st.columns(len(campaigns)), campaigns):
+        with column:
+            st.markdown(f"**{progress.name}**")
+            st.plotly_chart(charts.campaign_curve(progress), config=charts.CONFIG,
+                            key=f"curve-{progress.key}")
+
+
+# ---------------------------------------------------------------- tables
+
+Column = tuple[str, Callable, str]  # header, value getter, kind (text|number|percent|day|...)
+_FORMATS = {"number": fmt.number, "percent": fmt.percent, "pace": fmt.pace, "day": fmt.day,
+            "moment": fmt.moment, "text": lambda v: "" if v is None else str(v),
+            "status": lambda v: fmt.status_label(v) if v else ""}
+
+
+def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str) -> None:
+    """A sortable table with Vietnamese formats; the status column is coloured and labelled."""
+    if not records:
+        st.success(empty)
+        return
+    frame = pd.DataFrame({header: [get(r) for r in records] for header, get, _ in columns})
+    styler = frame.style.format({header: _FORMATS[kind] for header, _, kind in columns},
+                                na_rep=fmt.NONE)
+    for header, _, kind in columns:
+        if kind == "status":
+            styler = styler.map(lambda v: f"background-color:{fmt.STATUS_FILLS.get(v, '')}",
+                                subset=[header])
+    st.dataframe(styler, hide_index=True, key=key)
+
+
+def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) -> None:
+    """UnitProgress rows: name, parent, size, registered, percent, paces, last report, status."""
+    columns: list[Column] = [("Đơn vị", lambda u: u.name, "text")]
+    if parent:
+        columns.append((parent, lambda u: u.parent or u.group, "text"))
+    columns += [
+        ("Chỉ tiêu", lambda u: u.standing.size, "number"),
+        ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
+        ("Tỷ lệ", lambda u: u.standing.percent, "percent"),
+        ("Tốc độ 7 ngày (người/ngày)", lambda u: u.standing.pace, "pace"),
+        ("Cần mỗi ngày", lambda u: u.standing.needed_pace, "pace"),
+        ("Báo cáo gần nhất", lambda u: u.standing.last_report, "day"),
+        ("Trạng thái", lambda u: u.standing.status, "status")]
+    table(units, columns, empty=empty, key=key)

@@ -1,0 +1,29 @@
+"""Lịch sử: the uploads in the account's scope (all of them for the admin), their reports, and undo."""
+import streamlit as st
+
+from components.format import day, moment, number
+from components.session import signed_in_actor
+from components.upload_widgets import plain, problems_table, undo_controls, uploads_table
+from services.uploads import list_uploads
+
+st.title("Lịch sử tải lên")
+actor = signed_in_actor()
+if actor.role not in ("admin", "commune", "agency"):
+    st.info("Tài khoản lãnh đạo không tải tệp lên nên không có lịch sử tải lên.")
+    st.stop()
+uploads = list_uploads(actor=actor)
+if not uploads:
+    st.info("Chưa có lần tải lên nào. Tải tệp ở trang Tải lên.")
+    st.stop()
+st.dataframe(uploads_table(uploads), hide_index=True)
+chosen = st.selectbox("Xem một lần nhập", uploads, format_func=lambda u: (
+    f"Số {u.id} · {u.file_name} · {moment(u.created_at)}" + (" · đã hoàn tác" if u.undone_at else "")))
+st.markdown(f"**{plain(chosen.file_name)}** — ngày báo cáo {day(chosen.as_of)}, đọc "
+            f"{number(chosen.rows_read)} dòng, nhận {number(chosen.rows_accepted)}, từ chối "
+            f"{number(chosen.rows_rejected)}.")
+report = chosen.report or {}
+for title, problems in (("Dòng bị từ chối", report.get("errors")), ("Cảnh báo", report.get("warnings"))):
+    if problems:
+        with st.expander(f"{title} ({number(len(problems))})"):
+            st.dataframe(problems_table(problems), hide_index=True)
+undo_controls(actor, chosen)

@@ -1,0 +1,88 @@
+"""The dashboard reads, cached for the pages (the read boundary: Streamlit's cache, nothing else).
+
+Every key holds the database URL and the data version (uploads, highest upload id, undone uploads,
+latest audit event), so that an import, an undo or a directory edit shows on the next view.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy import func, select
+
+from db import get_engine, session_scope
+from models import AuditEvent
+from services import analytics, city_report, dashboard, quality
+from services.aggregates import data_version
+from services.auth import Actor
+from settings import database_url
+
+
+def _source() -> tuple[str, tuple]:
+    url = database_url()
+    with session_scope(get_engine(url)) as session:
+        audit = session.execute(select(func.max(AuditEvent.id))).scalar() or 0
+        return url, (*data_version(session), audit)
+
+
+def date_bounds() -> tuple[date, date] | None:
+    return _date_bounds(*_source())
+
+
+def overview(as_of: date | None) -> dashboard.Overview:
+    return _overview(*_source(), as_of)
+
+
+def commune_choices(actor: Actor | None) -> list[tuple[str, str]]:
+    return _commune_choices(*_source(), actor)
+
+
+def commune(code: str, as_of: date | None) -> dashboard.CommuneView | None:
+    return _commune(*_source(), code, as_of)
+
+
+def agencies(as_of: date | None) -> dashboard.AgenciesView:
+    return _agencies(*_source(), as_of)
+
+
+def data_quality(as_of: date | None, stale_days: int) -> quality.DataQuality:
+    return _data_quality(*_source(), as_of, stale_days)
+
+
+def city_workbook(as_of: date | None) -> tuple[date, bytes]:
+    return _city_workbook(*_source(), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _date_bounds(url: str, version: tuple):
+    return analytics.date_bounds(get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overview(url: str, version: tuple, as_of):
+    return dashboard.overview(as_of, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _commune_choices(url: str, version: tuple, actor):
+    return dashboard.commune_choices(actor, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _commune(url: str, version: tuple, code, as_of):
+    return dashboard.commune_view(code, as_of, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _agencies(url: str, version: tuple, as_of):
+    return dashboard.agencies_view(as_of, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _data_quality(url: str, version: tuple, as_of, stale_days):
+    return quality.data_quality(as_of, stale_days=stale_days, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner="Đang lập báo cáo…", max_entries=8)
+def _city_workbook(url: str, version: tuple, as_of):
+    return city_report.workbook(as_of, engine=get_engine(url))

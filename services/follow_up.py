@@ -1,0 +1,128 @@
+"""Danh sách cần vận động: the people a roster lists who have no iHaNoi account yet.
+
+A person's state is the one of the latest roster listing them (as for the figures). This is the one
+place where names, birth dates and phones are shown: to the commune's own staff (residents of its
+clusters), the agency's own clerk (its staff) and the admin; a leader is refused (`ScopeRefused`).
+Citizen IDs are never stored, so never listed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from db import session_scope
+from models import Agency, Cluster, Commune, RosterEntry
+from services.auth import Actor
+from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
+                            set_widths, sheet_title)
+from services.scope import check_agency, check_commune
+from text import fold
+
+COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
+STAFF_COLUMNS = ["STT", "Họ và tên", "Chức vụ", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
+
+
+@dataclass
+class PersonToVisit:
+    unit: str  # the cluster's or agency's name
+    full_name: str
+    born: str  # dd/mm/yyyy, a year, or ""
+    phone: str | None
+    position: str | None
+    installed: bool  # installed the app but has no account: needs help to finish
+    listed_on: date  # the report date of the roster that listed them last
+
+
+def residents_to_visit(actor: Actor, commune_id: int, *, cluster: str | None = None,
+                       engine: Engine | None = None) -> list[PersonToVisit]:
+    """The commune's residents not yet registered, by cluster then name (one cluster: its name)."""
+    check_commune(actor, commune_id)
+    people = _not_registered("residents", Cluster, Cluster.commune_id == commune_id, engine)
+    return [p for p in people if cluster is None or p.unit == cluster]
+
+
+def staff_to_visit(actor: Actor, agency_id: int, *,
+                   engine: Engine | None = None) -> list[PersonToVisit]:
+    """The agency's staff not yet registered, by name."""
+    check_agency(actor, agency_id)
+    return _not_registered("staff", Agency, Agency.id == agency_id, engine)
+
+
+def residents_workbook(actor: Actor, commune_id: int, *,
+                       engine: Engine | None = None) -> ExcelFile:
+    """A printable list, one sheet per cluster (one per community team)."""
+    people = residents_to_visit(actor, commune_id, engine=engine)
+    with session_scope(engine) as session:
+        commune = session.get(Commune, commune_id)
+    book, taken = new_workbook(), set()
+    by_cluster: dict[str, list[PersonToVisit]] = {}
+    for person in people:
+        by_cluster.setdefault(person.unit, []).append(person)
+    for cluster, members in by_cluster.items() or [("Danh sách", [])]:
+        sheet = book.create_sheet(sheet_title(cluster, taken))
+        title = f"{cluster} — {commune.kind} {commune.name}"
+        _list_sheet(sheet, title, COLUMNS, [
+            [i, p.full_name, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
+            for i, p in enumerate(members, start=1)])
+        set_widths(sheet, [6, 30, 12, 14, 11, 36])
+    return save(book, f"can-van-dong-{commune.code.lower()}.xlsx")
+
+
+def staff_workbook(actor: Actor, agency_id: int, *, engine: Engine | None = None) -> ExcelFile:
+    people = staff_to_visit(actor, agency_id, engine=engine)
+    with session_scope(engine) as session:
+        agency = session.get(Agency, agency_id)
+    book = new_workbook()
+    sheet = book.create_sheet("Danh sách")
+    _list_sheet(sheet, agency.name, STAFF_COLUMNS, [
+        [i, p.full_name, p.position, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
+        for i, p in enumerate(people, start=1)])
+    set_widths(sheet, [6, 30, 20, 12, 14, 11, 30])
+    return save(book, f"can-van-dong-{agency.code.lower()}.xlsx")
+
+
+def _list_sheet(sheet, unit: str, columns: list[str], rows: list[list]) -> None:
+    put_title(sheet, 1, "DANH SÁCH CHƯA TẠO TÀI KHOẢN iHANOI — CẦN VẬN ĐỘNG")
+    put_title(sheet, 2, unit, bold=False)
+    put_row(sheet, 4, columns, header=True)
+    for index, row in enumerate(rows, start=5):
+        put_row(sheet, index, row)
+    if not rows:
+        put_title(sheet, 5, "Không còn ai cần vận động.", bold=False)
+    printable(sheet, 4)
+
+
+def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[PersonToVisit]:
+    unit_column = RosterEntry.cluster_id if unit_model is Cluster else RosterEntry.agency_id
+    latest = select(
+        RosterEntry.id, unit_column.label("unit_id"), RosterEntry.registered,
+        func.row_number().over(
+            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
+            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
+                      RosterEntry.id.desc())).label("rank"),
+    ).where(RosterEntry.campaign == campaign).subquery()
+    query = (select(RosterEntry, unit_model.name)
+             .join(latest, latest.c.id == RosterEntry.id)
+             .join(unit_model, unit_model.id == latest.c.unit_id)
+             .where(latest.c.rank == 1, latest.c.registered.is_(False), unit_filter))
+    with session_scope(engine) as session:
+        rows = session.execute(query).all()
+    people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
+                            e.position, e.installed, e.report_date) for e, unit in rows]
+    return sorted(people, key=lambda p: (_unit_order(p.unit), fold(p.full_name)))
+
+
+def _born(birth_date: date | None, birth_year: int | None) -> str:
+    if birth_date is not None:
+        return f"{birth_date:%d/%m/%Y}"
+    return str(birth_year) if birth_year else ""
+
+
+def _unit_order(name: str) -> tuple:
+    """`Cụm 2` before `Cụm 10`."""
+    key = fold(name)
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return (key.rstrip("0123456789 "), int(digits) if digits else 0, key)

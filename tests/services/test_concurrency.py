@@ -1,0 +1,154 @@
+"""Imports at the same moment, and imports killed half-way: each lands whole or not at all."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from db import session_scope
+from models import RosterEntry, Upload
+from services.progress import progress
+from tests.conftest import POSTGRES_URL, fresh_postgres, fresh_sqlite, load_reference_directory
+from tests.workbooks import count_report
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, tmp_path):
+    """(url, engine) of a fresh database holding the demo directory."""
+    if request.param == "sqlite":
+        engine = fresh_sqlite(tmp_path)
+        url = str(engine.url)
+    else:
+        engine, url = fresh_postgres(), POSTGRES_URL
+    load_reference_directory(engine)
+    return url, engine
+
+
+def cli(url: str, *args: str, app_name: str | None = None) -> subprocess.Popen:
+    if app_name and url.startswith("postgresql"):
+        url += f"&application_name={app_name}"
+    return subprocess.Popen([sys.executable, "cli.py", *args], cwd=ROOT, text=True,
+                            env={**os.environ, "DATABASE_URL": url},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, list]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, (json.loads(out) if out.strip().startswith("[") else err)
+
+
+def roster_csv(path: Path, people: int, cluster: str = "Cụm 1", seed: int = 1) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Họ và tên", "Số CCCD", "Thôn", "Đã cài đặt", "Đã tạo tài khoản"])
+    for n in range(people):
+        writer.writerow([f"Người {n}", f"001{seed:03d}{n:06d}", cluster, "x", "x" if n % 2 else ""])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_eight_parallel_imports_each_land_once(database, tmp_path):
+    url, engine = database
+    communes = {"DONGTHAP": "Cụm", "HONGHA": "Cụm", "THOAN": "Cụm", "TANHOI": "Thôn",
+                "HAMO": "Thôn", "LIENHA": "Thôn"}
+    files = []
+    for code, prefix in communes.items():
+        path = tmp_path / f"{code}.xlsx"
+        path.write_bytes(count_report([[f"{prefix} 1", 10, 7], [f"{prefix} 2", 20, 13]],
+                                      title=f"Xã {code}"))
+        files.append((path, code))
+    same = tmp_path / "THOAN-again.xlsx"  # the same commune twice: the same file, at the same time
+    same.write_bytes((tmp_path / "THOAN.xlsx").read_bytes())
+    files.append((same, "THOAN"))
+    files.append((tmp_path / "THOAN.xlsx", "THOAN"))
+    processes = [cli(url, "import", str(path), "--commune", code, "--as-of", "2024-08-10", "--json")
+                 for path, code in files]
+    with ThreadPoolExecutor(len(processes)) as pool:
+        results = list(pool.map(finish, processes))
+    assert [code for code, _ in results] == [0] * 8, results
+    statuses = sorted(report[0]["status"] for _, report in results)
+    assert statuses == ["imported"] * 6 + ["unchanged"] * 2
+    figures = progress(date(2024, 8, 10), engine=engine)
+    assert figures.campaign("residents").registered == 6 * (7 + 13)
+    assert figures.campaign("residents").installed == 6 * (10 + 20)
+    with session_scope(engine) as session:
+        assert session.execute(select(func.count()).select_from(Upload)).scalar_one() == 6
+
+
+def test_two_different_rosters_of_one_commune_at_once_both_land(database, tmp_path):
+    url, engine = database
+    first = roster_csv(tmp_path / "cum1.csv", 3000, "Cụm 1", seed=1)
+    second = roster_csv(tmp_path / "cum2.csv", 3000, "Cụm 2", seed=2)
+    processes = [cli(url, "import", str(path), "--commune", "DONGTHAP", "--as-of", "2024-08-10",
+                     "--json") for path in (first, second)]
+    results = [finish(p) for p in processes]
+    assert [r[1][0]["status"] for r in results] == ["imported", "imported"], results
+    figures = progress(date(2024, 8, 10), engine=engine)
+    assert figures.campaign("residents").installed == 6000
+    assert figures.campaign("residents").registered == 3000
+
+
+def counts(engine) -> tuple[int, int]:
+    with session_scope(engine) as session:
+        return (session.execute(select(func.count()).select_from(Upload)).scalar_one(),
+                session.execute(select(func.count()).select_from(RosterEntry)).scalar_one())
+
+
+def test_import_killed_half_way_leaves_nothing_and_the_next_import_works(database, tmp_path):
+    url, engine = database
+    people = 40_000
+    roster = roster_csv(tmp_path / "big.csv", people)
+    landed = False
+    for delay in (0.8, 1.6, 2.4, 3.2, 4.0, 5.0):
+        process = cli(url, "import", str(roster), "--commune", "DONGTHAP", "--as-of", "2024-08-10")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        uploads, entries = counts(engine)
+        assert (uploads, entries) in {(0, 0), (1, people)}, (delay, uploads, entries)
+        if uploads:
+            landed = True
+            break
+    code, report = finish(cli(url, "import", str(roster), "--commune", "DONGTHAP", "--as-of",
+                              "2024-08-10", "--json"))
+    assert code == 0 and report[0]["status"] == ("unchanged" if landed else "imported")
+    assert counts(engine) == (1, people)
+    assert progress(date(2024, 8, 10), engine=engine).campaign("residents").registered == people // 2
+
+
+@pytest.mark.postgres
+def test_import_whose_connection_is_dropped_leaves_nothing(tmp_path):
+    engine = fresh_postgres()
+    load_reference_directory(engine)
+    roster = roster_csv(tmp_path / "big.csv", 40_000)
+    name = f"tracker_drop_{os.getpid()}"
+    process = cli(POSTGRES_URL, "import", str(roster), "--commune", "DONGTHAP", "--json",
+                  app_name=name)
+    killed = 0
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        with engine.connect() as connection:
+            killed += connection.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name AND state <> 'idle'"), {"name": name}).scalar_one()
+        time.sleep(0.05)
+    process.communicate(timeout=60)
+    uploads, entries = counts(engine)
+    assert (uploads, entries) in {(0, 0), (1, 40_000)}
+    if killed and uploads == 0:
+        assert process.returncode != 0
+    code, report = finish(cli(POSTGRES_URL, "import", str(roster), "--commune", "DONGTHAP", "--json"))
+    assert code == 0 and counts(engine) == (1, 40_000)
