@@ -3,6 +3,7 @@
     python cli.py import FILE... [--kind K] [--commune X] [--agency Y] [--as-of D] [--dry-run] [--json]
     python cli.py progress [--as-of D] [--json]
     python cli.py undo UPLOAD_ID
+    python cli.py export [--as-of D] FILE.xlsx
     python cli.py demo
     python cli.py user add USERNAME --role leader|admin|commune|agency [--commune X] [--agency Y]
 """
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="tạo dữ liệu mẫu huyện Đan Phượng")
 
+    export = commands.add_parser("export", help="ghi báo cáo Excel gửi thành phố")
+    export.add_argument("file", metavar="FILE.xlsx")
+    export.add_argument("--as-of", type=_date, help="mặc định: ngày báo cáo mới nhất")
+
     user = commands.add_parser("user", help="tài khoản")
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
     add = user_commands.add_parser("add", help="tạo tài khoản")
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from db import migrate
     migrate()
     handler = {"import": cmd_import, "progress": cmd_progress, "undo": cmd_undo,
-               "demo": cmd_demo, "user": cmd_user}[args.command]
+               "demo": cmd_demo, "user": cmd_user, "export": cmd_export}[args.command]
     return handler(args)
 
 
@@ -144,6 +149,17 @@ def cmd_demo(args) -> int:
     print("Tài khoản mẫu (mật khẩu chỉ hiện một lần):")
     for username, role, password in accounts:
         print(f"  {username:<16} {role:<8} {password}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from services.city_report import write_workbook
+    try:
+        as_of = write_workbook(Path(args.file), args.as_of)
+    except OSError as error:
+        print(f"Không ghi được tệp “{args.file}”: {error.strerror}.", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Đã ghi báo cáo {args.file}, số liệu tính đến ngày {as_of:%d/%m/%Y}.")
     return EXIT_OK
 
 

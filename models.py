@@ -16,11 +16,21 @@ def utcnow() -> datetime:
 # ---------------------------------------------------------------- units
 
 
+class District(SQLModel, table=True):
+    """A district (quận, huyện, thị xã): optional level above communes, for a city deployment."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=40)
+    name: str = Field(max_length=120)
+    closed_on: Optional[date] = None
+
+
 class Commune(SQLModel, table=True):
     """A commune or town (xã, thị trấn)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=40)
+    district_id: Optional[int] = Field(default=None, foreign_key="district.id", index=True)
     name: str = Field(max_length=120)
     kind: str = Field(default="Xã", max_length=40)
     closed_on: Optional[date] = None
@@ -47,6 +57,8 @@ class Agency(SQLModel, table=True):
     name: str = Field(max_length=200)
     kind: Optional[str] = Field(default=None, max_length=120)
     commune_id: Optional[int] = Field(default=None, foreign_key="commune.id", index=True)
+    # a district-level agency (no commune) of a city deployment
+    district_id: Optional[int] = Field(default=None, foreign_key="district.id", index=True)
     staff: Optional[int] = None
     closed_on: Optional[date] = None
 

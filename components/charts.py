@@ -65,13 +65,13 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
         if not members:
             continue
         figure.add_bar(
-            orientation="h", name=fmt.status_label(status),
+            orientation="h", name=fmt.status_label(status), showlegend=True,
             x=[u.standing.percent * 100 for u in members], y=[u.name for u in members],
             text=[fmt.percent(u.standing.percent) for u in members], textposition="outside",
             cliponaxis=False,
             marker=dict(color=fmt.STATUS_COLOURS[status],
-                        pattern=dict(shape=fmt.STATUS_PATTERNS[status], fgcolor="#FFFFFF",
-                                     solidity=0.3)),
+                        pattern=dict(shape=fmt.STATUS_PATTERNS[status], fillmode="overlay",
+                                     fgcolor="#FFFFFF", solidity=0.25)),
             customdata=[[fmt.number(u.standing.registered), fmt.number(u.standing.size),
                          fmt.status_label(status)] for u in members],
             hovertemplate=("<b>%{y}</b><br>%{customdata[0]} / %{customdata[1]} người (%{text})"

@@ -96,20 +96,81 @@ def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str)
         if kind == "status":
             styler = styler.map(lambda v: f"background-color:{fmt.STATUS_FILLS.get(v, '')}",
                                 subset=[header])
-    st.dataframe(styler, hide_index=True, key=key)
+    st.dataframe(styler, hide_index=True, key=key, placeholder=fmt.NONE)
 
 
 def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) -> None:
-    """UnitProgress rows: name, parent, size, registered, percent, paces, last report, status."""
-    columns: list[Column] = [("Đơn vị", lambda u: u.name, "text")]
-    if parent:
-        columns.append((parent, lambda u: u.parent or u.group, "text"))
-    columns += [
-        ("Chỉ tiêu", lambda u: u.standing.size, "number"),
-        ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
+    """UnitProgress rows: name, percent, status, registered, size, paces, last report, parent."""
+    columns: list[Column] = [
+        ("Đơn vị", lambda u: u.name, "text"),
         ("Tỷ lệ", lambda u: u.standing.percent, "percent"),
+        ("Trạng thái", lambda u: u.standing.status, "status"),
+        ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
+        ("Chỉ tiêu", lambda u: u.standing.size, "number"),
         ("Tốc độ 7 ngày (người/ngày)", lambda u: u.standing.pace, "pace"),
         ("Cần mỗi ngày", lambda u: u.standing.needed_pace, "pace"),
-        ("Báo cáo gần nhất", lambda u: u.standing.last_report, "day"),
-        ("Trạng thái", lambda u: u.standing.status, "status")]
+        ("Báo cáo gần nhất", lambda u: u.standing.last_report, "day")]
+    if parent:
+        columns.append((parent, lambda u: u.parent or u.group, "text"))
     table(units, columns, empty=empty, key=key)
+
+
+def silent_table(items: Sequence) -> None:
+    table(items, [("Đơn vị", lambda s: s.unit.name, "text"),
+                  ("Xã, thị trấn", lambda s: s.unit.commune, "text"),
+                  ("Loại", lambda s: _KINDS[s.unit.kind], "text"),
+                  ("Báo cáo gần nhất", lambda s: s.last_report, "day"),
+                  ("Số ngày chưa báo cáo", lambda s: s.days, "number")],
+          empty="Tất cả đơn vị đều báo cáo đều đặn.", key="silent")
+
+
+def reporting_table(rates: Sequence) -> None:
+    table(rates, [("Xã, thị trấn", lambda r: r.commune, "text"),
+                  ("Số thôn, cụm", lambda r: r.units, "number"),
+                  ("Báo cáo cần có", lambda r: r.expected, "number"),
+                  ("Đã nhận", lambda r: r.received, "number"),
+                  ("Đầy đủ", lambda r: r.completeness, "percent"),
+                  ("Kịp thời", lambda r: r.timeliness, "percent")],
+          empty="Chưa có kỳ báo cáo nào.", key="reporting")
+
+
+def over_target_table(items: Sequence) -> None:
+    table(items, [("Đơn vị", lambda o: o.unit.name, "text"),
+                  ("Xã, thị trấn", lambda o: o.unit.commune, "text"),
+                  ("Chỉ tiêu", lambda o: o.size, "number"),
+                  ("Đã tạo tài khoản", lambda o: o.registered, "number"),
+                  ("Đã cài đặt", lambda o: o.installed, "number"),
+                  ("Tỷ lệ", lambda o: o.percent, "percent")],
+          empty="Không có số liệu nào vượt chỉ tiêu.", key="over-target")
+
+
+def decreases_table(items: Sequence) -> None:
+    table(items, [("Đơn vị", lambda d: d.unit.name, "text"),
+                  ("Xã, thị trấn", lambda d: d.unit.commune, "text"),
+                  ("Báo cáo trước", lambda d: d.before.day, "day"),
+                  ("Số trước", lambda d: d.before.registered, "number"),
+                  ("Báo cáo sau", lambda d: d.after.day, "day"),
+                  ("Số sau", lambda d: d.after.registered, "number")],
+          empty="Không có số liệu nào giảm.", key="decreases")
+
+
+def no_target_table(items: Sequence) -> None:
+    table(items, [("Đơn vị", lambda u: u.name, "text"),
+                  ("Xã, thị trấn", lambda u: u.commune, "text"),
+                  ("Loại", lambda u: _KINDS[u.kind], "text")],
+          empty="Tất cả đơn vị đã có chỉ tiêu.", key="no-target")
+
+
+def rejected_imports_table(items: Sequence) -> None:
+    table(items, [("Lần nhập", lambda i: i.upload_id, "number"),
+                  ("Thời điểm nhập", lambda i: i.created_at, "moment"),
+                  ("Người nhập", lambda i: i.username, "text"),
+                  ("Tệp", lambda i: i.file_name, "text"),
+                  ("Ngày báo cáo", lambda i: i.as_of, "day"),
+                  ("Số dòng", lambda i: i.rows_read, "number"),
+                  ("Bị từ chối", lambda i: i.rows_rejected, "number"),
+                  ("Lỗi đầu tiên", lambda i: i.first_error, "text")],
+          empty="Không có lần nhập nào bị từ chối dòng.", key="rejected")
+
+
+_KINDS = {"cluster": "Thôn, cụm dân cư", "agency": "Cơ quan, đơn vị"}

@@ -128,6 +128,15 @@ class Header:
     folded_texts: frozenset = frozenset()  # every header text, folded (to spot repeated headers)
 
     @property
+    def data_columns(self) -> tuple[int, ...]:
+        """Columns holding a field that is read (not a row number, percentage or unit of measure)."""
+        cached = self.__dict__.get("_data_columns")
+        if cached is None:
+            cached = self.__dict__["_data_columns"] = tuple(
+                c.index for c in self.columns if c.field is not None and c.field not in IGNORED_FIELDS)
+        return cached
+
+    @property
     def two_row(self) -> bool:
         return self.last > self.first
 

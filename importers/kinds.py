@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import repeat
+from operator import itemgetter
 from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 
-from importers.headers import IGNORED_FIELDS, Header, is_empty
+from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
                                  parse_date, phone, yes_no)
 from importers.report import KIND_LABELS, CountRow, ImportReport, Kind, PersonRow, UnitRow
@@ -20,7 +22,6 @@ from text import casefold_keep_marks, fold, unit_key
 
 _YES_NO = frozenset({"installed", "registered"})
 _FIGURES = frozenset({"households", "population", "target_population", "staff"})
-_UNIT_NAMES = frozenset({"cluster", "agency", "commune"})
 
 
 def detect_kind(fields) -> Kind | None:
@@ -150,7 +151,7 @@ def classify_row(row: list, header: Header, stt: int = -1) -> str:
     filled = [v for v in row if not is_empty(v)]
     if not filled:
         return BLANK
-    mapped = [c.index for c in header.columns if c.field is not None and c.field not in IGNORED_FIELDS]
+    mapped = header.data_columns
     if _is_column_numbers(filled, len(mapped)):
         return NUMBERS
     if all(isinstance(v, str) and fold(v) in header.folded_texts for v in filled):
@@ -261,50 +262,83 @@ def _where(sheet: str, row: int, here: str) -> str:
     return f"dòng {row}" if sheet == here else f"dòng {row} (trang “{sheet}”)"
 
 
+def _column(data: list[list], index: int, cache: dict | None = None, convert=None):
+    """One column of `data`: its cells, or (with `cache`) each cell's converted value.
+
+    Each distinct value is converted once; the per-row work is a C-level map. A missing column is
+    an endless run of None.
+    """
+    if index < 0:
+        return repeat(None)
+    values = list(map(itemgetter(index), data))
+    if cache is None:
+        return values
+    for value in set(values) - cache.keys():
+        _convert(cache, convert, value)
+    return list(map(cache.__getitem__, values))
+
+
 def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
-    """Rows of a resident or staff roster, appended to `ctx.rows` (duplicates dropped)."""
+    """Rows of a resident or staff roster, appended to `ctx.rows` (duplicates dropped).
+
+    Built for speed (200,000 rows well under a second): the field of each column is decided once,
+    repeated values are converted once per file, and the rows are made in one tight loop.
+    """
     header, report = plan.header, ctx.report
     f = header.fields
-    rows, width, sheet, hints = plan.rows, header.width, plan.name, plan.hints
-    first_row, untyped = plan.first_row, plan.untyped
+    width, sheet, hints = header.width, plan.name, plan.hints
+    start = header.last + 1
+    first_row, untyped = plan.first_row + start, plan.untyped
+    data = plan.rows[start:]
+    if data and min(map(len, data)) < width:
+        data = [r if len(r) >= width else list(r) + [""] * (width - len(r)) for r in data]
     col = {k: header.columns[i].header for k, i in f.items()}
     g = f.get
-    name_i = f["full_name"]
     prefix_i = plan.name_prefix
     stt_i = g("row_number", -1)
-    dob_i, id_i, ph_i = g("birth_date", -1), g("citizen_id", -1), g("phone", -1)
-    com_i, cl_i, ag_i, pos_i = g("commune", -1), g("cluster", -1), g("agency", -1), g("position", -1)
-    inst_i, reg_i, rd_i, rep_i = g("installed", -1), g("registered", -1), g("registered_on", -1), g("report_date", -1)
-    default_report_date = plan.row_report_date
-    yn, dates, births, texts = ctx.yes_no, ctx.dates, ctx.births, ctx.texts
-    out, seen = ctx.rows, ctx.seen
-    suspect = SUSPECT_PREFIXES + tuple({col["full_name"], col["full_name"].upper()})
-    heads = SUSPECT_HEADS | {p[:2] for p in suspect}
-    suspect_first = _SUSPECT_FIRST
+    has_installed, has_registered = "installed" in f, "registered" in f
     today = date.today()
 
     def birth(value):
         return parse_birth(value, today)
 
+    yn, dates, texts = ctx.yes_no, ctx.dates, ctx.texts
+    columns = (
+        data,
+        _column(data, f["full_name"]),
+        _column(data, stt_i),
+        _column(data, g("installed", -1), yn, yes_no),
+        _column(data, g("registered", -1), yn, yes_no),
+        _column(data, g("citizen_id", -1)),
+        _column(data, g("phone", -1)),
+        _column(data, g("birth_date", -1), ctx.births, birth),
+        _column(data, g("commune", -1), texts, clean_text),
+        _column(data, g("cluster", -1), texts, clean_text),
+        _column(data, g("agency", -1), texts, clean_text),
+        _column(data, g("position", -1), texts, clean_text),
+        _column(data, g("registered_on", -1), dates, parse_date),
+        _column(data, g("report_date", -1), dates, parse_date),
+    )
+    default_report_date = plan.row_report_date
+    out, seen = ctx.rows, ctx.seen
+    suspect = SUSPECT_PREFIXES + tuple({col["full_name"], col["full_name"].upper()})
+    heads = SUSPECT_HEADS | {p[:2] for p in suspect}
+    suspect_first = _SUSPECT_FIRST
     error, warn = report.error, report.warn
-    miss = _MISS
+    Person, Bad = PersonRow, Invalid
     read = 0
-    Person = PersonRow
 
-    for i in range(header.last + 1, len(rows)):
-        row = rows[i]
-        if len(row) < width:
-            row = list(row) + [""] * (width - len(row))
-        name = row[name_i]
+    for k, (row, name, stt, inst, reg, cid, ph, born, commune, cluster, agency, position, reg_on,
+            rep) in enumerate(zip(*columns)):
         if (name.__class__ is not str or not name or name[0] in suspect_first
                 or (name[:2] in heads and name.startswith(suspect)) or "," in name
-                or (stt_i >= 0 and (s := row[stt_i]).__class__ is str and s and not s.isdigit())):
+                or (stt.__class__ is str and stt and not stt[0].isdigit())):
             if classify_row(row, header, stt_i) is not DATA:
                 continue
             slow = True
         else:
             slow = False
-        excel_row = first_row + i
+        excel_row = first_row + k
         errors = pending = None
 
         # full name
@@ -321,61 +355,37 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             if surname:
                 n = f"{surname} {n}".strip()
 
-        # yes/no
-        if inst_i >= 0:
-            v = row[inst_i]
-            inst = yn.get(v)
-            if inst is None:
-                inst = _convert(yn, yes_no, v)
-            if inst.__class__ is not bool:
-                errors = [(col["installed"], v, inst)]
-                inst = False
-        else:
-            inst = None
-        if reg_i >= 0:
-            v = row[reg_i]
-            reg = yn.get(v)
-            if reg is None:
-                reg = _convert(yn, yes_no, v)
-            if reg.__class__ is not bool:
-                (errors or (errors := [])).append((col["registered"], v, reg))
-                reg = False
-        else:
-            reg = None
+        # yes/no (None: no such column)
+        if inst.__class__ is Bad:
+            errors = [(col["installed"], row[f["installed"]], inst)]
+        if reg.__class__ is Bad:
+            (errors or (errors := [])).append((col["registered"], row[f["registered"]], reg))
 
         # identity
-        if id_i >= 0:
-            v = row[id_i]
-            if v.__class__ is str and len(v) == 12 and v.isdigit() and v.isascii():
-                cid = v
-            elif v == "":
-                cid = None
-            else:
-                try:
-                    cid = citizen_id(v, untyped=untyped) or None
-                except Invalid as exc:
-                    cid = None
-                    (pending or (pending := [])).append((col["citizen_id"], v, exc))
-        else:
+        if cid.__class__ is str and len(cid) == 12 and cid.isdigit() and cid.isascii():
+            pass
+        elif cid is None or cid == "":
             cid = None
-        if ph_i >= 0:
-            v = row[ph_i]
-            if v.__class__ is str and len(v) == 10 and v[0] == "0" and v.isdigit() and v.isascii():
-                ph = v
-            elif v == "":
-                ph = None
-            else:
-                try:
-                    ph = phone(v, untyped=untyped) or None
-                except Invalid as exc:
-                    ph = None
-                    (pending or (pending := [])).append((col["phone"], v, exc))
         else:
+            try:
+                cid = citizen_id(cid, untyped=untyped) or None
+            except Bad as exc:
+                (pending or (pending := [])).append((col["citizen_id"], cid, exc))
+                cid = None
+        if ph.__class__ is str and len(ph) == 10 and ph[0] == "0" and ph.isdigit() and ph.isascii():
+            pass
+        elif ph is None or ph == "":
             ph = None
+        else:
+            try:
+                ph = phone(ph, untyped=untyped) or None
+            except Bad as exc:
+                (pending or (pending := [])).append((col["phone"], ph, exc))
+                ph = None
 
         if not n:
-            if slow and not cid and not ph and not inst and not reg and (
-                    dob_i < 0 or is_empty(row[dob_i])):
+            if slow and not errors and not cid and not ph and not inst and not reg and (
+                    born is None or born == (None, None)):
                 continue  # a numbered template row: nothing but "no"
             (errors or (errors := [])).append((col["full_name"], name, None))
 
@@ -391,80 +401,29 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             for column, value, exc in pending:
                 warn(sheet, excel_row, column, value, exc.code, exc.message)
 
-        # birth
-        if dob_i >= 0:
-            v = row[dob_i]
-            b = births.get(v, miss)
-            if b is miss:
-                b = _convert(births, birth, v)
-            if b.__class__ is tuple:
-                bdate, byear = b
-            else:
-                bdate = byear = None
-                warn(sheet, excel_row, col["birth_date"], v, b.code, b.message)
+        if born is None:
+            bdate = byear = None
+        elif born.__class__ is tuple:
+            bdate, byear = born
         else:
             bdate = byear = None
-
-        # units and position
-        if com_i >= 0:
-            v = row[com_i]
-            commune = texts.get(v, miss)
-            if commune is miss:
-                commune = _convert(texts, clean_text, v)
-        else:
-            commune = None
-        if cl_i >= 0:
-            v = row[cl_i]
-            cluster = texts.get(v, miss)
-            if cluster is miss:
-                cluster = _convert(texts, clean_text, v)
-        else:
-            cluster = None
-        if ag_i >= 0:
-            v = row[ag_i]
-            agency = texts.get(v, miss)
-            if agency is miss:
-                agency = _convert(texts, clean_text, v)
-        else:
-            agency = None
-        if pos_i >= 0:
-            v = row[pos_i]
-            position = texts.get(v, miss)
-            if position is miss:
-                position = _convert(texts, clean_text, v)
-        else:
-            position = None
-
-        # dates
-        if rd_i >= 0:
-            v = row[rd_i]
-            reg_on = dates.get(v, miss)
-            if reg_on is miss:
-                reg_on = _convert(dates, parse_date, v)
-            if reg_on is not None and reg_on.__class__ is not date:
-                warn(sheet, excel_row, col["registered_on"], v, "invalid-date",
-                     f"Không đọc được ngày tạo tài khoản “{as_text(v)}”; người này vẫn được tính "
-                     "theo ngày báo cáo.")
-                reg_on = None
-        else:
+            warn(sheet, excel_row, col["birth_date"], row[f["birth_date"]], born.code, born.message)
+        if reg_on is not None and reg_on.__class__ is not date:
+            v = row[f["registered_on"]]
+            warn(sheet, excel_row, col["registered_on"], v, "invalid-date",
+                 f"Không đọc được ngày tạo tài khoản “{as_text(v)}”; người này vẫn được tính theo "
+                 "ngày báo cáo.")
             reg_on = None
-        if rep_i >= 0:
-            v = row[rep_i]
-            rep = dates.get(v, miss)
-            if rep is miss:
-                rep = _convert(dates, parse_date, v)
-            if rep is not None and rep.__class__ is not date:
-                warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
-                     f"Không đọc được ngày báo cáo “{as_text(v)}”; dùng ngày báo cáo của tệp.")
-                rep = None
-            if rep is None:
-                rep = default_report_date
-        else:
+        if rep is None:
             rep = default_report_date
-
-        if inst is None:
-            inst = bool(reg)
-        if reg is None:
+        elif rep.__class__ is not date:
+            v = row[f["report_date"]]
+            warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
+                 f"Không đọc được ngày báo cáo “{as_text(v)}”; dùng ngày báo cáo của tệp.")
+            rep = default_report_date
+        if not has_installed:
+            inst = reg if reg is not None else False
+        if not has_registered:
             reg = inst
 
         person = Person(sheet, excel_row, n, bdate, byear, cid, ph, commune, cluster, agency,
@@ -477,12 +436,13 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             key = ph
         else:
             key = _name_key(n, bdate or byear, commune, cluster, agency, hints)
-        prev = seen.get(key)
-        if prev is not None:
+        index = len(out)
+        prev = seen.setdefault(key, index)
+        if prev != index:
+            seen[key] = index
             earlier = out[prev]
-            prev_sheet, prev_row = earlier.sheet, earlier.row
             out[prev] = None
-            where = _where(prev_sheet, prev_row, sheet)
+            where = _where(earlier.sheet, earlier.row, sheet)
             if key.__class__ is tuple:
                 same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
                 warn(sheet, excel_row, col["full_name"], n, "possible-namesake",
@@ -494,7 +454,6 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
                 warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
                      f"Trùng {by} với {where}: người này chỉ được tính một lần "
                      f"(theo dòng {excel_row}).")
-        seen[key] = len(out)
         out.append(person)
 
     ctx.rows_read += read
@@ -614,8 +573,8 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
                             "invalid-report-date",
                             f"Không đọc được ngày báo cáo “{as_text(row[rep_i])}”; dùng ngày báo "
                             "cáo của tệp.")
-        key = ("count", plan.name if not unit else "", fold(commune or ""), unit_key(cluster or ""),
-               unit_key(agency or ""), rep, plan.hints if not (cluster or agency) else ())
+        key = ("count", fold(commune) if commune else plan.hints, unit_key(cluster or ""),
+               unit_key(agency or ""), rep)
         if unit:
             _unit_duplicate(ctx, plan, key, excel_row,
                             header.columns[unit_cols[0]].header if unit_cols else None, unit)
@@ -683,7 +642,8 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
             households=values.get("households"), population=values.get("population"),
             target_population=values.get("target_population"), staff=values.get("staff"),
             unit_hints=plan.hints)
-        key = ("unit", fold(unit.commune_code or unit.commune or ""), unit_key(cluster or ""),
+        scope = unit.commune_code or unit.commune
+        key = ("unit", fold(scope) if scope else plan.hints, unit_key(cluster or ""),
                unit_key(agency or ""))
         index = f.get("cluster") if cluster else f.get("agency")
         _unit_duplicate(ctx, plan, key, excel_row, header.columns[index].header, cluster or agency)

@@ -11,7 +11,7 @@ import gc
 import re
 from datetime import date, datetime
 
-from importers.headers import Header, find_header, fill_merged, header_text, is_empty, relative_merges
+from importers.headers import fill_merged, find_header, header_text, is_empty, relative_merges
 from importers.kinds import (BUILDERS, BuildContext, SheetPlan, detect_kind, fits, name_prefix_column,
                              unknown_table_message)
 from importers.normalise import Invalid, parse_date
@@ -82,14 +82,15 @@ def parse_sheets(sheets: list[RawSheet], filename: str, *, kind: Kind | None = N
     finally:
         if collecting:
             gc.enable()
+    who = "số người" if file_kind == "counts" else "người"
     if only_installed:
         report.notes.append(
-            "Bảng chỉ có cột “Đã cài đặt”, không có cột “Đã tạo tài khoản”: người (số người) đã cài "
-            "đặt được tính là đã tạo tài khoản.")
+            f"Bảng chỉ có cột “Đã cài đặt”, không có cột “Đã tạo tài khoản”: {who} đã cài đặt được "
+            "tính là đã tạo tài khoản.")
     if only_registered:
         report.notes.append(
-            "Bảng chỉ có cột “Đã tạo tài khoản”, không có cột “Đã cài đặt”: người (số người) đã tạo "
-            "tài khoản được tính là đã cài đặt.")
+            f"Bảng chỉ có cột “Đã tạo tài khoản”, không có cột “Đã cài đặt”: {who} đã tạo tài khoản "
+            "được tính là đã cài đặt.")
 
     report.kind = file_kind
     report.as_of = as_of
@@ -194,7 +195,3 @@ def title_date(titles: list[list]) -> date | None:
             if isinstance(v, date):
                 return v
     return None
-
-
-def header_of(header: Header, field: str) -> str | None:  # convenience for callers
-    return header.header_of(field)

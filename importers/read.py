@@ -18,12 +18,15 @@ Resource guards, all checked before calamine unpacks anything:
   are exempt so ordinary well-compressed workbooks pass; then every member calamine may read is
   inflated in bounded chunks (never held whole) and refused the moment it yields more than its
   header declared (a lying header);
-* calamine builds each sheet as a dense rectangle (32 bytes a cell) and aborts the whole process
-  when that allocation fails: a 1 KB xlsx with cells at A1 and XFD1048576, an xls with a cell at
-  column 65535, or an ods row repeated 1,000,000 times over 300 columns is enough. So the extent of
-  every sheet is bounded from the raw XML/BIFF first (C-speed byte counts and one regex pass for
-  xlsx, a token scan for ods, a record walk for xls) and the file refused when its sheets would
-  hold more than `MAX_CELLS` cells or any visible sheet more than `max_rows` rows.
+* calamine builds each sheet as a dense rectangle from A1 to its farthest cell (32 bytes a cell)
+  and aborts the whole process, uncatchably, when that allocation fails: a 1 KB xlsx with cells at
+  A1 and XFD999999, an xls with a cell at column 65535, or an ods row repeated 100,000 times over
+  300 columns is enough. So the extent of every sheet is bounded from the raw XML/BIFF first and
+  the file refused when a sheet would span more than `MAX_CELLS` cells (`sheet-too-large`) or a
+  visible sheet more than `max_rows` rows (`too-many-rows`): for xlsx with byte counts and literal
+  searches at C speed while the part is inflated (no per-row Python work; the exact token scan
+  runs only when that bound is too loose), for ods with a token scan of content.xml, for xls with
+  a walk over the BIFF records. The rows of every sheet read are counted against `MAX_CELLS` too.
 """
 from __future__ import annotations
 
@@ -70,7 +73,7 @@ MAX_UNPACKED_BYTES = 1 << 30          # a zip container may unpack to 1 GiB in a
 MAX_RATIO = 200                       # ... and no member may be more than 200x its packed size
 RATIO_MIN_BYTES = 1 * MB              # ... unless it unpacks to less than 1 MiB (tiny parts compress well)
 MAX_ZIP_MEMBERS = 10_000              # a real workbook has tens of parts; more is a zip of many bombs
-MAX_CELLS = 20_000_000                # cells calamine may materialise for one file (~640 MB in Rust)
+MAX_CELLS = 20_000_000                # cells a sheet, and all sheets read, may span (~640 MB in calamine)
 _IN_CHUNK = 256 * 1024                # bytes of packed data fed to zlib at a time
 _OUT_CHUNK = 1 * MB                   # bytes of unpacked data held at a time
 
@@ -353,7 +356,7 @@ class _TagChunks:
 
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _ROOT_PREFIX = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?0*(\d+)$")
+_REF = re.compile(r"^\$?([A-Za-z]+)?\$?0*(\d+)$")  # calamine takes any number of letters
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*?)/?>")
 _REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*?)/?>")
 _ATTR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -428,6 +431,7 @@ class _SheetScan:
         self.tags_row = self.tags_row_r = self.tags_c = self.tags_c_r = 0
         self.max_row = self.max_col = 0
         self.prefix = b""
+        self.in_data = False
 
     def _start(self, buf: bytes) -> None:
         self.started = True
@@ -459,13 +463,9 @@ class _SheetScan:
             return
         if not self.started:
             self._start(buf)
-        p = self.prefix
-        self.tags_row += buf.count(b"<" + p + b"row")
-        self.tags_row_r += buf.count(b"<" + p + b'row r="')
-        self.tags_c += buf.count(b"<" + p + b"c")
-        self.tags_c_r += buf.count(b"<" + p + b'c r="')
-        if self.tags_row > self.max_rows + 1:  # +1: <rowBreaks> counts too
-            raise _too_many_rows(self.name, self.tags_row - 1, self.max_rows)
+        self._count_in_sheet_data(buf)
+        if self.tags_row > self.max_rows:
+            raise _too_many_rows(self.name, self.tags_row, self.max_rows)
         shaped = buf.translate(self.table)
         if not any(shape in shaped for shape in self.shapes):
             return
@@ -477,6 +477,30 @@ class _SheetScan:
             if row > self.max_rows:
                 raise _too_many_rows(self.name, row, self.max_rows)
             self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+
+    def _count_in_sheet_data(self, buf: bytes) -> None:
+        """Counts `<row` and `<c` tags inside <sheetData> only: that is where calamine reads cells,
+        and outside it `<cols>`, `<col …>`, `<cfRule>` … would look like cells without `r`."""
+        p = self.prefix
+        opening, closing = b"<" + p + b"sheetData", b"</" + p + b"sheetData"
+        pos, size = 0, len(buf)
+        while pos < size:
+            if not self.in_data:
+                start = buf.find(opening, pos)
+                if start < 0:
+                    return
+                pos = buf.find(b">", start) + 1 or size
+                self.in_data = buf[pos - 2:pos - 1] != b"/"
+                continue
+            end = buf.find(closing, pos)
+            stop = size if end < 0 else end
+            self.tags_row += buf.count(b"<" + p + b"row", pos, stop)
+            self.tags_row_r += buf.count(b"<" + p + b'row r="', pos, stop)
+            self.tags_c += buf.count(b"<" + p + b"c", pos, stop)
+            self.tags_c_r += buf.count(b"<" + p + b'c r="', pos, stop)
+            if end < 0:
+                return
+            self.in_data, pos = False, end + len(closing)
 
     def bound(self) -> int:
         if not self.started:
@@ -570,16 +594,14 @@ class _XlsxGuard:
         return _TagChunks(scan)
 
     def check(self) -> None:
-        total = 0
+        """Each sheet on its own: calamine loads xlsx sheets one at a time, and `_load_workbook`
+        stops before the next one once the sheets already read hold `MAX_CELLS` cells."""
         for scan in self.scans:
-            cells = scan.bound()
-            if total + cells > MAX_CELLS:
+            if scan.bound() > MAX_CELLS:
                 exact = _ExactExtent(scan.name, self.max_rows)
                 _inflate(self.data, scan.info, _TagChunks(exact))
-                cells = exact.cells()
-                if total + cells > MAX_CELLS:
+                if exact.cells() > MAX_CELLS:
                     raise _sheet_too_large(scan.name, exact.max_row + 1, exact.max_col + 1)
-            total += cells
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -617,7 +639,7 @@ class _OdsGuard:
         self.tables: list[dict] = []
         self.total = 0
         self.t: dict | None = None
-        self.row = self.col = self.row_rep = self.row_end = 0
+        self.row = self.col = self.row_rep = 0
 
     def consumer(self, info: zipfile.ZipInfo):
         if info.filename.replace("\\", "/").lower() != "content.xml":
@@ -684,8 +706,6 @@ class _OdsGuard:
 
 class _Cfb:
     """Just enough of [MS-CFB] to list streams and read one."""
-
-    END, FREE = 0xFFFFFFFE, 0xFFFFFFFF
 
     def __init__(self, data: bytes):
         if len(data) < 512:

@@ -91,6 +91,8 @@ class UnitRow:
 
     sheet: str
     row: int
+    district_code: str | None = None  # a city deployment's district (quận, huyện); optional
+    district: str | None = None
     commune_code: str | None = None
     commune: str | None = None
     commune_kind: str | None = None  # `Xã` or `Thị trấn`

@@ -2,11 +2,14 @@
 import streamlit as st
 
 from components.session import sign_in
+from components.upload_widgets import plain
 from services.auth import AccountError, authenticate
 
 st.title("Theo dõi cài đặt iHaNoi — huyện Đan Phượng")
 if st.session_state.get("expired"):
     st.info("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
+if st.session_state.get("disabled"):
+    st.warning("Tài khoản đã bị khóa hoặc không còn. Liên hệ quản trị viên.")
 with st.form("login"):
     username = st.text_input("Tên đăng nhập")
     password = st.text_input("Mật khẩu", type="password")
@@ -16,6 +19,6 @@ if submitted:
         sign_in(authenticate(username, password))
         st.rerun()
     except AccountError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
 st.caption("Chưa có tài khoản? Liên hệ quản trị viên của huyện. Cài đặt mới: `python cli.py demo` "
            "tạo tài khoản mẫu, `python cli.py user add` tạo tài khoản thật.")

@@ -1,17 +1,32 @@
-"""Tổng quan: where the two campaigns stand."""
+"""Tổng quan: will each deadline be met, which communes and agencies hold the district back."""
 import streamlit as st
 
-from services.progress import progress
+from components import charts, widgets
+from services import cached
 
 st.title("Tổng quan")
-figures = progress()
-if not any(c.denominator for c in figures.campaigns):
-    st.info("Chưa có danh mục đơn vị. Quản trị viên hãy nhập danh mục (trang Tải lên) hoặc chạy "
-            "`python cli.py demo` để xem dữ liệu mẫu.")
+as_of = widgets.as_of_picker(bounds := cached.date_bounds())
+data = cached.overview(as_of)
+if data.is_empty:
+    widgets.empty_district()
     st.stop()
-st.caption(f"Số liệu tính đến ngày {figures.as_of:%d/%m/%Y}")
-for column, campaign in zip(st.columns(len(figures.campaigns)), figures.campaigns):
-    share = campaign.registered / campaign.denominator if campaign.denominator else 0
-    column.metric(campaign.name, f"{campaign.registered:,} / {campaign.denominator:,}".replace(",", "."),
-                  f"{share:.1%}".replace(".", ","), delta_color="off")
-    column.caption(f"Hạn: {campaign.deadline:%d/%m/%Y}")
+widgets.as_of_caption(data.as_of, has_reports=bounds is not None)
+
+for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
+    with column:
+        widgets.campaign_card(campaign)
+
+st.subheader("Tiến độ theo ngày")
+widgets.campaign_curves(data.campaigns)
+
+st.subheader(f"Xếp hạng {len(data.communes)} xã, thị trấn")
+st.caption("Tỷ lệ người trong diện đã tạo tài khoản; xã thấp nhất ở trên cùng.")
+st.plotly_chart(charts.ranking(data.communes), config=charts.CONFIG, key="commune-ranking")
+
+st.subheader("Cơ quan, đơn vị chưa đạt 100%")
+widgets.units_table(data.agencies_behind, parent="Thuộc", key="agencies-behind",
+                    empty="Tất cả cơ quan, đơn vị đã đạt 100%.")
+
+st.subheader("Tóm tắt trong ngày")
+st.caption("Bấm biểu tượng sao chép ở góc khung để dán vào nhóm Zalo.")
+st.code(data.summary, language=None, wrap_lines=True)

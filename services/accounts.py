@@ -85,7 +85,7 @@ def reset_password(actor: Actor, username: str, *, password: str | None = None,
     return password
 
 
-def set_active(actor: Actor, username: str, active: bool, *, engine: Engine | None = None) -> None:
+def set_active(actor: Actor, username: str, active: bool, *, engine: Engine | None = None) -> str:
     """Disable an account (it can no longer log in, and its open sessions end) or enable it again."""
     require_role(actor, "admin")
     if username == actor.username and not active:
@@ -96,6 +96,7 @@ def set_active(actor: Actor, username: str, active: bool, *, engine: Engine | No
         session.add(user)
         session.add(AuditEvent(at=utcnow(), username=actor.username,
                                action="user-enable" if active else "user-disable", detail=username))
+    return f"Đã {'mở khóa' if active else 'khóa'} tài khoản {username}."
 
 
 def audit_log(actor: Actor, *, action: str | None = None, username: str | None = None,

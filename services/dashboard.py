@@ -145,15 +145,8 @@ def agencies_view(as_of: date | None = None, *, engine: Engine | None = None) ->
     staff = district.campaign("staff")
     if staff is None:
         return AgenciesView(district.as_of, None, [], True)
-    groups: dict[str, list[UnitInfo]] = {}
-    for agency in district.agencies:
-        groups.setdefault(agency.group or "Khác", []).append(agency)
-    ordered = sorted(groups.items(), key=lambda item: (_group_rank(item[0]), fold(item[0])))
-    return AgenciesView(
-        district.as_of, campaign_progress(district, staff, district.agencies),
-        [AgencyGroup(name, district.group_standing(members, staff),
-                     rank(unit_progress(district, members))) for name, members in ordered],
-        not district.agencies)
+    return AgenciesView(district.as_of, campaign_progress(district, staff, district.agencies),
+                        agency_groups(district), not district.agencies)
 
 
 # ---------------------------------------------------------------- building blocks
@@ -174,6 +167,17 @@ def campaign_progress(district: District, campaign: CampaignInfo,
                   campaign.deadline, figures.target, figures.expected, projection)
     return CampaignProgress(campaign.key, campaign.name, campaign.start, campaign.deadline,
                             (campaign.deadline - as_of).days, figures, curve)
+
+
+def agency_groups(district: District) -> list[AgencyGroup]:
+    """Agencies by kind (district departments, commune committees, schools, others)."""
+    staff = district.campaign("staff")
+    groups: dict[str, list[UnitInfo]] = {}
+    for agency in district.agencies:
+        groups.setdefault(agency.group or "Khác", []).append(agency)
+    ordered = sorted(groups.items(), key=lambda item: (_group_rank(item[0]), fold(item[0])))
+    return [AgencyGroup(name, district.group_standing(members, staff),
+                        rank(unit_progress(district, members))) for name, members in ordered]
 
 
 def commune_progress(district: District) -> list[UnitProgress]:

@@ -29,6 +29,7 @@ from services.units import load_directory
 from settings import DATA_DIR
 
 DEMO_USER = "demo"
+DISTRICT = {"district_code": "H-DANPHUONG", "district": "Huyện Đan Phượng"}  # the demo keeps one
 DEMO_ACCOUNTS = [("lanhdao", "leader", None, None), ("quantri", "admin", None, None),
                  ("xa.thoan", "commune", "THOAN", None), ("vanthu.cq05", "agency", None, "CQ05")]
 START, STAFF_DEADLINE, RESIDENTS_DEADLINE = date(2024, 7, 5), date(2024, 7, 25), date(2024, 8, 30)
@@ -56,14 +57,15 @@ def reference_unit_rows() -> list[UnitRow]:
     rows: list[UnitRow] = []
     with open(DATA_DIR / "clusters.csv", encoding="utf-8") as handle:
         for i, r in enumerate(csv.DictReader(handle), start=2):
-            rows.append(UnitRow("clusters.csv", i, commune_code=r["commune_code"],
+            rows.append(UnitRow("clusters.csv", i, **DISTRICT, commune_code=r["commune_code"],
                                 commune=r["commune"], commune_kind=r["commune_kind"],
                                 cluster_code=r["cluster_code"], cluster=r["cluster"],
                                 households=int(r["households"]), population=int(r["population"]),
                                 target_population=int(r["target_population"])))
     with open(DATA_DIR / "agencies.csv", encoding="utf-8") as handle:
         for i, r in enumerate(csv.DictReader(handle), start=2):
-            rows.append(UnitRow("agencies.csv", i, commune_code=r["commune_code"] or None,
+            rows.append(UnitRow("agencies.csv", i, **DISTRICT,
+                                commune_code=r["commune_code"] or None,
                                 agency_code=r["agency_code"], agency=r["agency"],
                                 agency_kind=r["agency_kind"], staff=int(r["staff"])))
     return rows

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import Agency, Campaign, Cluster, Commune, CountReport, RosterEntry
+from models import Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry
 from text import fold
 
 
@@ -46,10 +46,25 @@ class AgencyFigure(UnitFigure):
 class CommuneFigure:
     code: str
     name: str
+    district_code: str | None = None
     target_population: int = 0
     registered: int = 0
     installed: int = 0
     last_report: date | None = None
+
+
+@dataclass
+class DistrictFigure:
+    """A district's residents (from its communes) and staff (from its agencies)."""
+
+    code: str
+    name: str
+    target_population: int = 0
+    registered: int = 0
+    installed: int = 0
+    staff: int = 0
+    staff_registered: int = 0
+    staff_installed: int = 0
 
 
 @dataclass
@@ -71,6 +86,7 @@ class Progress:
     communes: list[CommuneFigure] = field(default_factory=list)
     clusters: list[ClusterFigure] = field(default_factory=list)
     agencies: list[AgencyFigure] = field(default_factory=list)
+    districts: list[DistrictFigure] = field(default_factory=list)  # empty: a one-district tracker
 
     def campaign(self, key: str) -> CampaignFigure:
         return next(c for c in self.campaigns if c.key == key)
@@ -90,7 +106,9 @@ class Progress:
                                              "last_report")),
             "agencies": rows(self.agencies, ("code", "name", "commune_code", "staff", "registered",
                                              "installed", "last_report")),
-        }
+        } | ({"districts": rows(self.districts, ("code", "name", "target_population", "registered",
+                                                 "installed", "staff", "staff_registered",
+                                                 "staff_installed"))} if self.districts else {})
 
 
 def _iso(value):
@@ -110,11 +128,16 @@ def latest_report_date(engine: Engine | None = None) -> date | None:
     return max(dates) if dates else None
 
 
-def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Progress:
-    """Every figure the dashboard shows, as of `as_of` (default: the latest report date)."""
+def progress(as_of: date | None = None, *, district: str | None = None,
+             engine: Engine | None = None) -> Progress:
+    """Every figure the dashboard shows, as of `as_of` (default: the latest report date).
+
+    `district`: only that district's communes, clusters and agencies (a city deployment)."""
     as_of = as_of or latest_report_date(engine) or date.today()
     with session_scope(engine) as session:
         open_on = lambda model: or_(model.closed_on.is_(None), model.closed_on > as_of)  # noqa: E731
+        districts = list(session.execute(select(District).where(open_on(District))
+                                         .order_by(District.code)).scalars())
         communes = list(session.execute(select(Commune).where(open_on(Commune))).scalars())
         clusters = list(session.execute(select(Cluster).where(open_on(Cluster))
                                      .order_by(Cluster.code)).scalars())
@@ -124,6 +147,13 @@ def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Prog
         roster = _roster_figures(session, as_of)
         counts = _count_figures(session, as_of)
 
+    district_code = {d.id: d.code for d in districts}
+    if district is not None:
+        chosen = {d.id for d in districts if d.code == district}
+        communes = [c for c in communes if c.district_id in chosen]
+        commune_ids = {c.id for c in communes}
+        agencies = [a for a in agencies if a.commune_id in commune_ids or a.district_id in chosen]
+        districts = [d for d in districts if d.id in chosen]
     commune_by_id = {c.id: c for c in communes}
     result = Progress(as_of)
     for cluster in clusters:
@@ -142,7 +172,7 @@ def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Prog
         _combine(figure, roster.get(("a", agency.id)), counts.get(("a", agency.id)))
         result.agencies.append(figure)
 
-    by_commune = {c.code: CommuneFigure(c.code, c.name)
+    by_commune = {c.code: CommuneFigure(c.code, c.name, district_code.get(c.district_id))
                   for c in sorted(communes, key=lambda c: fold(c.name))}
     for figure in result.clusters:
         total = by_commune[figure.commune_code]
@@ -152,6 +182,7 @@ def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Prog
         if figure.last_report and (total.last_report is None or figure.last_report > total.last_report):
             total.last_report = figure.last_report
     result.communes = list(by_commune.values())
+    result.districts = _district_figures(districts, result, communes, agencies)
 
     units_of = {"residents": (result.clusters, "target_population"), "staff": (result.agencies, "staff")}
     for campaign in campaigns:
@@ -161,6 +192,26 @@ def progress(as_of: date | None = None, *, engine: Engine | None = None) -> Prog
             denominator=sum(getattr(u, size) or 0 for u in units),
             registered=sum(u.registered for u in units), installed=sum(u.installed for u in units)))
     return result
+
+
+def _district_figures(districts, result: Progress, communes, agencies) -> list[DistrictFigure]:
+    if not districts:
+        return []
+    totals = {d.id: DistrictFigure(d.code, d.name) for d in districts}
+    district_of_commune = {c.code: c.district_id for c in communes}
+    for figure in result.communes:
+        if (total := totals.get(district_of_commune.get(figure.code))) is not None:
+            total.target_population += figure.target_population
+            total.registered += figure.registered
+            total.installed += figure.installed
+    commune_district = {c.id: c.district_id for c in communes}
+    for agency, figure in zip(agencies, result.agencies):
+        district_id = agency.district_id or commune_district.get(agency.commune_id)
+        if (total := totals.get(district_id)) is not None:
+            total.staff += figure.staff or 0
+            total.staff_registered += figure.registered
+            total.staff_installed += figure.installed
+    return list(totals.values())
 
 
 def _combine(figure: UnitFigure, roster: tuple | None, count: tuple | None) -> None:

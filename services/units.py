@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from importers.report import UnitRow
-from models import Agency, Cluster, Commune, UnitChange
+from models import Agency, Cluster, Commune, District, UnitChange
 from text import fold, unit_key
 
 _CODE = re.compile(r"[^A-Z0-9]+")
@@ -120,10 +120,11 @@ def is_empty(session: Session) -> bool:
 # ---------------------------------------------------------------- writing the directory
 
 _UNIT_FIELDS = {
-    "commune": ("code", "name", "kind", "closed_on"),
+    "district": ("code", "name", "closed_on"),
+    "commune": ("code", "name", "kind", "district_id", "closed_on"),
     "cluster": ("code", "commune_id", "name", "households", "population", "target_population",
                 "closed_on"),
-    "agency": ("code", "name", "kind", "commune_id", "staff", "closed_on"),
+    "agency": ("code", "name", "kind", "commune_id", "district_id", "staff", "closed_on"),
 }
 
 
@@ -131,14 +132,15 @@ def apply_unit_rows(session: Session, rows: list[UnitRow], upload_id: int | None
     """Create or update the units of a directory; each change is recorded for undo."""
     writer = _DirectoryWriter(session, upload_id)
     for row in rows:
+        district = writer.district(row.district_code, row.district)
         if row.cluster or row.cluster_code:
-            commune = writer.commune(row.commune_code, row.commune, row.commune_kind)
+            commune = writer.commune(row.commune_code, row.commune, row.commune_kind, district)
             if commune is not None:
                 writer.cluster(commune, row)
         elif row.agency or row.agency_code:
-            commune = writer.commune(row.commune_code, row.commune, None) \
+            commune = writer.commune(row.commune_code, row.commune, None, district) \
                 if (row.commune_code or row.commune) else None
-            writer.agency(commune, row)
+            writer.agency(commune, row, district)
     session.flush()
 
 
@@ -147,8 +149,21 @@ class _DirectoryWriter:
         self.session, self.upload_id = session, upload_id
         self.touched: set[tuple[str, int]] = set()
         self.communes = list(session.exec(select(Commune)))
+        self.districts = list(session.exec(select(District)))
 
-    def commune(self, code: str | None, name: str | None, kind: str | None) -> Commune | None:
+    def district(self, code: str | None, name: str | None) -> District | None:
+        if not (code or name):
+            return None
+        found = next((d for d in self.districts if code and d.code == code), None) or next(
+            (d for d in self.districts if name and unit_key(d.name) == unit_key(name)), None)
+        if found is None:
+            found = District(code=code or make_code(name), name=name or code)
+            self.districts.append(found)
+            return self._created("district", found)
+        return self._update("district", found, name=name or found.name)
+
+    def commune(self, code: str | None, name: str | None, kind: str | None,
+                district: District | None = None) -> Commune | None:
         communes = self.communes
         found = next((c for c in communes if code and c.code == code), None) or next(
             (c for c in communes if name and unit_key(c.name) == unit_key(name)), None)
@@ -156,11 +171,11 @@ class _DirectoryWriter:
             if not (code or name):
                 return None
             found = Commune(code=code or make_code(name), name=name or code,
-                            kind=kind or "Xã")
+                            kind=kind or "Xã", district_id=district.id if district else None)
             communes.append(found)
             return self._created("commune", found)
-        return self._update("commune", found, name=name or found.name,
-                            kind=kind or found.kind)
+        return self._update("commune", found, name=name or found.name, kind=kind or found.kind,
+                            district_id=district.id if district else found.district_id)
 
     def cluster(self, commune: Commune, row: UnitRow) -> Cluster:
         found = None
@@ -181,7 +196,7 @@ class _DirectoryWriter:
                             name=row.cluster or found.name,
                             **{k: v for k, v in values.items() if v is not None})
 
-    def agency(self, commune: Commune | None, row: UnitRow) -> Agency:
+    def agency(self, commune: Commune | None, row: UnitRow, district: District | None) -> Agency:
         found = None
         if row.agency_code:
             found = self.session.exec(select(Agency).where(Agency.code == row.agency_code)).first()
@@ -192,9 +207,12 @@ class _DirectoryWriter:
         if found is None:
             return self._created("agency", Agency(
                 code=row.agency_code or make_code(row.agency), name=row.agency or row.agency_code,
-                kind=row.agency_kind, commune_id=commune.id if commune else None, staff=row.staff))
+                kind=row.agency_kind, commune_id=commune.id if commune else None, staff=row.staff,
+                district_id=district.id if district and not commune else None))
         changes = {"name": row.agency or found.name, "kind": row.agency_kind or found.kind,
                    "commune_id": commune.id if commune else found.commune_id}
+        if district is not None and commune is None:
+            changes["district_id"] = district.id
         if row.staff is not None:
             changes["staff"] = row.staff
         return self._update("agency", found, **changes)
@@ -228,4 +246,4 @@ def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-UNIT_MODELS = {"commune": Commune, "cluster": Cluster, "agency": Agency}
+UNIT_MODELS = {"district": District, "commune": Commune, "cluster": Cluster, "agency": Agency}

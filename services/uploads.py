@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
-from models import (Agency, AuditEvent, Cluster, CountReport, RosterEntry, UnitChange, Upload,
-                    utcnow)
+from models import (Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry, UnitChange,
+                    Upload, utcnow)
 from services import scope
 from services.auth import Actor
 from services.units import UNIT_MODELS
@@ -109,7 +109,10 @@ def _restore_units(session: Session, upload_id: int) -> None:
 
 
 def _in_use(session: Session, unit_type: str, unit_id: int) -> bool:
-    if unit_type == "commune":
+    if unit_type == "district":
+        checks = [select(func.count()).select_from(Commune).where(Commune.district_id == unit_id),
+                  select(func.count()).select_from(Agency).where(Agency.district_id == unit_id)]
+    elif unit_type == "commune":
         checks = [select(func.count()).select_from(Cluster).where(Cluster.commune_id == unit_id),
                   select(func.count()).select_from(Agency).where(Agency.commune_id == unit_id)]
     else:

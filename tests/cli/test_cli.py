@@ -126,6 +126,9 @@ def test_demo_fills_an_empty_database_and_refuses_one_with_real_data(database, t
     assert figures["as_of"] == "2024-08-30"
     assert len(figures["communes"]) == 16 and len(figures["clusters"]) == 129
     assert len(figures["agencies"]) == 80
+    [district] = figures["districts"]
+    assert (district["code"], district["target_population"], district["staff"]) == \
+        ("H-DANPHUONG", 135746, 2739)
     real = run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"))
     assert real.returncode == 0
     refused = run(database, "demo")

@@ -1,0 +1,27 @@
+"""Quản trị › Tài khoản: create an account, reset a password, disable or enable an account."""
+import streamlit as st
+
+from components.admin_widgets import account_actions, accounts_table, create_account_form
+from components.session import signed_in_actor
+from components.upload_widgets import plain
+from services.accounts import list_accounts
+
+st.title("Tài khoản")
+actor = signed_in_actor()
+if actor.role != "admin":
+    st.error("Chỉ quản trị viên được quản lý tài khoản.")
+    st.stop()
+result = st.session_state.pop("account-result", None)
+if result:
+    ok, message, password = result
+    (st.success if ok else st.error)(plain(message))
+    if password:
+        st.code(password, language=None)
+        st.caption("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho người dùng.")
+accounts = list_accounts(actor)
+if accounts:
+    st.dataframe(accounts_table(accounts), hide_index=True)
+    account_actions(actor, accounts)
+else:
+    st.info("Chưa có tài khoản nào.")
+create_account_form(actor)

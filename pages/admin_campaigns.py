@@ -1,0 +1,36 @@
+"""Quản trị › Chiến dịch: each campaign's name, start, deadline and target percent."""
+import streamlit as st
+
+from components.session import signed_in_actor
+from components.upload_widgets import plain
+from services.directory import DirectoryError, list_campaigns, update_campaign
+
+st.title("Chiến dịch")
+actor = signed_in_actor()
+if actor.role != "admin":
+    st.error("Chỉ quản trị viên được sửa chiến dịch.")
+    st.stop()
+result = st.session_state.pop("campaign-result", None)
+if result:
+    (st.success if result[0] else st.error)(plain(result[1]))
+campaigns = list_campaigns()
+if not campaigns:
+    st.info("Chưa có chiến dịch nào (cơ sở dữ liệu chưa được khởi tạo: chạy `python cli.py progress`).")
+    st.stop()
+for campaign in campaigns:
+    with st.form(f"campaign-{campaign.key}"):
+        st.subheader(campaign.name)
+        name = st.text_input("Tên chiến dịch", value=campaign.name)
+        start, deadline, target = st.columns(3)
+        start = start.date_input("Ngày bắt đầu", value=campaign.start, format="DD/MM/YYYY")
+        deadline = deadline.date_input("Hạn hoàn thành", value=campaign.deadline, format="DD/MM/YYYY")
+        target = target.number_input("Chỉ tiêu (%)", min_value=1.0, max_value=100.0,
+                                     value=float(campaign.target_pct), step=1.0)
+        if st.form_submit_button("Lưu", type="primary"):
+            try:
+                st.session_state["campaign-result"] = (True, update_campaign(
+                    actor, campaign.key, name=name, start=start, deadline=deadline,
+                    target_pct=target))
+            except DirectoryError as error:
+                st.session_state["campaign-result"] = (False, str(error))
+            st.rerun()

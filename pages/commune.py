@@ -1,0 +1,32 @@
+"""Xã, thị trấn: one commune's clusters ranked, its curve against its own target, its agencies."""
+import streamlit as st
+
+from components import charts, widgets
+from components.session import current_actor
+from services import cached
+
+st.title("Xã, thị trấn")
+choices = dict(cached.commune_choices(current_actor()))
+if not choices:
+    widgets.empty_district()
+    st.stop()
+code = st.selectbox("Xã, thị trấn", list(choices), format_func=choices.get, key="xa",
+                    bind="query-params")
+as_of = widgets.as_of_picker(bounds := cached.date_bounds())
+view = cached.commune(code, as_of)
+widgets.as_of_caption(view.as_of, has_reports=bounds is not None)
+
+left, right = st.columns([2, 3])
+with left:
+    widgets.campaign_card(view.progress)
+with right:
+    st.plotly_chart(charts.campaign_curve(view.progress), config=charts.CONFIG, key="curve")
+
+st.subheader(f"Thôn, tổ dân phố, cụm dân cư ({len(view.clusters)})")
+st.plotly_chart(charts.ranking(view.clusters), config=charts.CONFIG, key="cluster-ranking")
+widgets.units_table(view.clusters, parent=None, key="clusters",
+                    empty="Xã, thị trấn này chưa có thôn, cụm dân cư trong danh mục.")
+
+st.subheader("Cơ quan, đơn vị của xã (UBND, trường học)")
+widgets.units_table(view.agencies, parent=None, key="agencies",
+                    empty="Xã, thị trấn này chưa có cơ quan, đơn vị trong danh mục.")

@@ -1,0 +1,38 @@
+"""Chất lượng số liệu: who does not report, completeness and timeliness, figures to check."""
+import streamlit as st
+
+from components import widgets
+from services import cached
+
+st.title("Chất lượng số liệu")
+left, right = st.columns(2)
+with left:
+    as_of = widgets.as_of_picker(cached.date_bounds())
+with right:
+    stale_days = st.number_input("Số ngày không báo cáo thì cảnh báo", min_value=1, max_value=30,
+                                 value=3, step=1, key="so_ngay", width=200)
+data = cached.data_quality(as_of, stale_days)
+if data.is_empty:
+    widgets.empty_district()
+    st.stop()
+
+st.subheader(f"Đơn vị không báo cáo từ {stale_days} ngày trở lên hoặc chưa báo cáo lần nào")
+widgets.silent_table(data.silent)
+
+st.subheader("Mức độ đầy đủ và kịp thời của báo cáo, theo xã, thị trấn")
+st.caption(f"Mỗi thôn, cụm dân cư cần báo cáo ít nhất {stale_days} ngày một lần: "
+           f"{data.periods} kỳ từ ngày bắt đầu chiến dịch. Đầy đủ: kỳ có báo cáo; kịp thời: báo "
+           "cáo được nhập vào hệ thống chậm nhất một ngày sau khi hết kỳ.")
+widgets.reporting_table(data.reporting)
+
+st.subheader("Số liệu vượt 100% chỉ tiêu")
+widgets.over_target_table(data.over_target)
+
+st.subheader("Số đã tạo tài khoản giảm giữa hai lần báo cáo")
+widgets.decreases_table(data.decreases)
+
+st.subheader("Đơn vị chưa có chỉ tiêu (số người trong diện, số cán bộ)")
+widgets.no_target_table(data.no_target)
+
+st.subheader("Lần nhập có dòng bị từ chối")
+widgets.rejected_imports_table(data.rejected_imports)
