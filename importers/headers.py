@@ -17,6 +17,9 @@ IGNORED_FIELDS = frozenset({"row_number", "percentage", "ignored"})
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "row_number": ("STT", "Số TT", "TT"),
+    # not in the spec's table: a city deployment's district (quận, huyện, thị xã)
+    "district_code": ("Mã huyện", "Mã quận/huyện", "Mã quận, huyện"),
+    "district": ("Quận/Huyện", "Quận, huyện", "Huyện", "Quận", "Quận/Huyện/Thị xã", "Tên huyện"),
     "commune_code": ("Mã xã", "Mã xã/thị trấn"),
     "cluster_code": ("Mã thôn", "Mã cụm", "Mã thôn/tổ dân phố", "Mã địa bàn"),
     "agency_code": ("Mã cơ quan", "Mã đơn vị"),
@@ -179,13 +182,14 @@ def fill_merged(rows: list[list], merges: Iterable[tuple[int, int, int, int]],
         if is_empty(value):
             continue
         for r in range(max(r1, start), min(r2 + 1, stop)):
-            if r not in copied:
-                out[r] = list(out[r])
-                copied.add(r)
             row = out[r]
-            if len(row) <= c2:
-                row.extend([""] * (c2 + 1 - len(row)))
-            for c in range(c1, c2 + 1):
+            last = min(c2, len(row) - 1)  # a range reaching past the sheet's cells is clipped
+            if last < c1:
+                continue
+            if r not in copied:
+                row = out[r] = list(row)
+                copied.add(r)
+            for c in range(c1, last + 1):
                 if (r, c) != (r1, c1) and is_empty(row[c]):
                     row[c] = value
     return out
@@ -287,7 +291,7 @@ def find_header(rows: list[list], merges=(), *,
     `merges` are relative to `rows` (see `relative_merges`). Two-row headers are read as
     parent + child.
     """
-    merges = list(merges)
+    merges = [m for m in merges if m[0] <= scan + 1]
     top_raw = [list(r) for r in rows[:scan + 1]]
     width = max((len(r) for r in top_raw), default=0)
     for r in top_raw:

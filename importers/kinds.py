@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import repeat
-from operator import itemgetter
 from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 
 from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
@@ -275,7 +275,10 @@ def _column(data: list[list], index: int, cache: dict | None = None, convert=Non
         return values
     for value in set(values) - cache.keys():
         _convert(cache, convert, value)
-    return list(map(cache.__getitem__, values))
+    try:
+        return list(map(cache.__getitem__, values))
+    except KeyError:  # a value not equal to itself (NaN), or a full cache
+        return [cache[v] if v in cache else _convert(cache, convert, v) for v in values]
 
 
 def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
@@ -634,6 +637,8 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
             continue
         unit = UnitRow(
             plan.name, excel_row,
+            district_code=_code_of(row, f.get("district_code")),
+            district=_text_of(row, f.get("district"), ctx.texts),
             commune_code=_code_of(row, f.get("commune_code")), commune=commune,
             **_commune_kind(commune),
             cluster_code=_code_of(row, f.get("cluster_code")), cluster=cluster,

@@ -238,11 +238,14 @@ def citizen_id(value, *, untyped: bool = False) -> str:
     """
     if value is None or value == "":
         return ""
+    # The messages never repeat the number: the report's `value` holds it (and may be masked).
     lost = Invalid("citizen-id-digits-lost",
-                   f"Số CCCD “{as_text(value)}” đã bị Excel đổi sang dạng số mũ và mất chữ số; "
-                   "hãy định dạng cột là Văn bản (Text) và nhập lại.")
+                   "Số CCCD đã bị Excel đổi sang dạng số mũ (ví dụ 3,4E+11) và mất chữ số; hãy định "
+                   "dạng cột là Văn bản (Text) và nhập lại. Người này vẫn được tính, nhận diện theo "
+                   "số điện thoại hoặc họ tên.")
     bad = Invalid("invalid-citizen-id",
-                  f"Số CCCD “{as_text(value)}” không hợp lệ (cần 12 chữ số, hoặc 9 chữ số với CMND cũ).")
+                  "Số CCCD không hợp lệ (cần 12 chữ số, hoặc 9 chữ số với CMND cũ). Người này vẫn "
+                  "được tính, nhận diện theo số điện thoại hoặc họ tên.")
     number = False
     if isinstance(value, bool):
         raise bad

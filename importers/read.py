@@ -870,6 +870,8 @@ def _load_workbook(data: bytes, max_rows: int, kind: str, guard) -> list[RawShee
                 sheet = workbook.get_sheet_by_name(meta.name)
             except PasswordError:
                 raise _password_protected() from None
+            except CalamineError:
+                raise _unreadable(f"trang “{meta.name}” bị hỏng hoặc được lưu theo định dạng không chuẩn") from None
             end = sheet.end
             rows: list[list] = []
             if end is not None:

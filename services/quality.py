@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from db import session_scope
 from models import Upload
 from services.analytics import District, Report, UnitInfo, load_district
-from text import local_time
+from text import fold, local_time
 
 DEFAULT_STALE_DAYS = 3
 TIMELY_GRACE_DAYS = 1
@@ -159,8 +159,8 @@ def silent_units(district: District, stale_days: int) -> list[SilentUnit]:
         last = district.history[unit.kind, unit.id].last_report
         if is_silent(last, district.as_of, stale_days):
             found.append(SilentUnit(_ref(unit), last, days_without_report(last, district.as_of)))
-    return sorted(found, key=lambda s: (s.days is not None, -(s.days or 0), s.unit.commune or "",
-                                        s.unit.code))
+    return sorted(found, key=lambda s: (s.days is not None, -(s.days or 0),
+                                        fold(s.unit.commune or ""), s.unit.code))
 
 
 def data_quality(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_DAYS,

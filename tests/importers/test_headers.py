@@ -210,3 +210,9 @@ def test_merged_cells_count_as_filled_with_their_value():
 
 def test_merged_ranges_made_relative_to_the_first_cell():
     assert relative_merges([(4, 2, 5, 3)], first_row=3, first_col=1) == [(2, 1, 3, 2)]
+
+
+def test_merged_range_reaching_past_the_sheet_is_clipped():
+    rows = [["Thôn", "x"], ["Cụm 1", ""], ["", ""]]
+    filled = fill_merged(rows, [(1, 0, 2, 16383)], start=1)
+    assert filled[2] == ["Cụm 1", "Cụm 1"] and len(filled[1]) == 2

@@ -567,3 +567,80 @@ def test_report_counts_rows_read_not_titles_blanks_or_totals(tmp_path):
     assert parsed.report.rows_read == 2
     assert len(parsed.rows) == 1 and codes(parsed.report.errors) == [(6, "invalid-count")]
     assert parsed.report.file == "book.xlsx" and parsed.report.kind == "counts"
+
+
+# ================================================================ more shapes staff send
+
+def test_section_rows_numbered_in_roman_numerals_are_not_people(tmp_path):
+    rows = [["STT", "Họ và tên", "Chức vụ", "Đã cài đặt"],
+            ["I", "Văn phòng HĐND và UBND", None, None],
+            [1, "Nguyễn Văn An", "Chánh văn phòng", "x"],
+            ["II", "Phòng Nội vụ", None, None],
+            ["A.", "Khối quản lý", None, None],
+            [2, "Trần Thị Bình", "Trưởng phòng", ""]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [(r.row, r.full_name) for r in parsed.rows] == [(3, "Nguyễn Văn An"), (6, "Trần Thị Bình")]
+    assert parsed.report.rows_read == 2 and parsed.report.errors == []
+
+
+def test_surname_and_given_name_columns_make_the_full_name(tmp_path):
+    rows = [["STT", "Họ", "Tên", "Đã cài đặt"], [1, "Nguyễn Văn", "An", "x"], [2, "Lê Thị", "Bình", ""]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [r.full_name for r in parsed.rows] == ["Nguyễn Văn An", "Lê Thị Bình"]
+
+
+def test_numeric_column_number_row_is_skipped(tmp_path):
+    rows = [["STT", "Họ và tên", "Đã cài đặt", "Đã tạo tài khoản"], [1, 2, 3, 4], [1, "An", "x", "x"]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [(r.row, r.full_name) for r in parsed.rows] == [(3, "An")]
+
+
+def test_only_registered_column_counts_as_installed_with_a_note(tmp_path):
+    parsed = one_sheet(tmp_path, [["Họ và tên", "Đã đăng ký"], ["An", "x"], ["Bình", "chưa"]])
+    assert parsed.only_installed is False
+    assert [(r.installed, r.registered) for r in parsed.rows] == [(True, True), (False, False)]
+    assert len(parsed.report.notes) == 1 and "Đã tạo tài khoản" in parsed.report.notes[0]
+
+
+def test_sheets_with_different_report_dates_keep_their_own(tmp_path):
+    header = ["Thôn", "Số người đã cài đặt"]
+    parsed = book(tmp_path, ("Tuần 1", [["Tính đến ngày 05/8/2024"], header, ["Thôn 1", 5]]),
+                  ("Tuần 2", [["Tính đến ngày 12/8/2024"], header, ["Thôn 1", 9]]))
+    assert parsed.as_of == date(2024, 8, 5)
+    assert [(r.sheet, r.installed, r.report_date) for r in parsed.rows] == [
+        ("Tuần 1", 5, None), ("Tuần 2", 9, date(2024, 8, 12))]
+    assert any("ngày báo cáo khác nhau" in n for n in parsed.report.notes)
+    assert parsed.report.warnings == []   # not the same unit twice: another date
+
+
+def test_same_unit_twice_in_a_count_report_counts_once(tmp_path):
+    rows = [["Thôn", "Số người đã cài đặt"], ["Thôn 1", 5], ["Thôn 2", 6], ["Thôn 01", 7]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [(r.row, r.cluster, r.installed) for r in parsed.rows] == [(3, "Thôn 2", 6), (4, "Thôn 01", 7)]
+    assert codes(parsed.report.warnings) == [(4, "duplicate-unit")]
+
+
+def test_same_cluster_name_in_two_communes_is_two_units(tmp_path):
+    header = ["Thôn", "Số người đã cài đặt"]
+    parsed = book(tmp_path, ("Hạ Mỗ", [header, ["Thôn 1", 5]]), ("Đan Phượng", [header, ["Thôn 1", 6]]))
+    assert len(parsed.rows) == 2 and parsed.report.warnings == []
+    parsed = one_sheet(tmp_path, [["Xã", "Thôn", "Số hộ"], ["Hạ Mỗ", "Thôn 1", 5], ["Đan Phượng", "Thôn 1", 6]])
+    assert parsed.kind == "units" and len(parsed.rows) == 2 and parsed.report.warnings == []
+
+
+def test_short_csv_rows_are_read(tmp_path):
+    text = "STT,Họ và tên,Thôn,Đã cài đặt,Đã tạo tài khoản\n1,An,Thôn 1,x\n2,Bình\n"
+    parsed = csv_file(tmp_path, text)
+    assert [(r.full_name, r.cluster, r.installed, r.registered) for r in parsed.rows] == [
+        ("An", "Thôn 1", True, False), ("Bình", None, False, False)]
+
+
+def test_person_identity_follows_the_spec():
+    from importers.kinds import person_identity
+    a = PersonRow("S", 2, "Nguyễn Văn An", citizen_id="001090001234", phone="0912345678", cluster="Thôn 1")
+    b = PersonRow("S", 3, "Nguyễn Văn An", phone="0912345678", cluster="Thôn 1")
+    c = PersonRow("S", 4, "NGUYEN VAN AN", birth_year=1980, cluster="Thôn 01")
+    d = PersonRow("S", 5, "Nguyễn Văn An", birth_year=1980, cluster="Thôn 1")
+    assert person_identity(a) == ("citizen_id", "001090001234")
+    assert person_identity(b) == ("phone", "0912345678")
+    assert person_identity(c)[0] == "name" and person_identity(c) == person_identity(d)

@@ -44,5 +44,21 @@ def test_figures_roll_up_to_each_district_and_to_the_city(engine):
     assert hoai_duc.campaign("staff").registered == 8
 
 
-def test_one_district_deployment_keeps_the_cli_json_without_districts(district):
-    assert "districts" not in progress(date(2024, 8, 1), engine=district).as_json()
+def test_directory_without_districts_keeps_the_cli_json_without_districts(engine):
+    from tests.conftest import sample
+    import_file(sample("danh-muc-don-vi.xlsx"), "danh-muc-don-vi.xlsx", engine=engine)
+    assert "districts" not in progress(date(2024, 8, 1), engine=engine).as_json()
+
+
+def test_unit_directory_with_a_district_column_places_communes_in_districts(engine):
+    from tests.workbooks import xlsx_bytes
+    book = xlsx_bytes(("Thon", [
+        ["Mã huyện", "Quận/Huyện", "Mã xã", "Xã", "Thôn", "Chỉ tiêu"],
+        ["DP", "Đan Phượng", "THOAN", "Thọ An", "Cụm 1", 100],
+        ["HD", "Hoài Đức", "ANTHUONG", "An Thượng", "Thôn 1", 200]]))
+    outcome = import_file(book, "dm.xlsx", engine=engine)
+    assert (outcome.status, outcome.kind, outcome.rows_accepted) == ("imported", "units", 2)
+    figures = progress(date(2024, 8, 1), engine=engine)
+    assert [(d.code, d.name, d.target_population) for d in figures.districts] == \
+        [("DP", "Đan Phượng", 100), ("HD", "Hoài Đức", 200)]
+    assert {c.code: c.district_code for c in figures.communes} == {"THOAN": "DP", "ANTHUONG": "HD"}

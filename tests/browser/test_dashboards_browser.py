@@ -1,0 +1,154 @@
+"""`streamlit run app.py` on the demo, driven by headless Chromium: log in, read the overview and one
+commune as a person would, and keep screenshots in docs/screenshots/ for the README."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from components import format as fmt
+from db import get_engine
+from services import dashboard
+from services.auth import create_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+USER, PASSWORD = "kiem-thu-trinh-duyet", "mat-khau-kiem-thu"
+LATEST = date(2024, 8, 30)  # the demo's latest report date
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                       reason="needs Debian's chromium at /usr/bin/chromium "
+                              "(apt-get install chromium); required in CI"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_database, tmp_path_factory):
+    """The app on a loopback port, on the demo database, with a leader account."""
+    create_user(USER, PASSWORD, "leader", engine=get_engine(demo_database))
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": demo_database}, stdout=output,
+            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished running the script and the charts are drawn."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+    page.wait_for_timeout(1500)
+
+
+def log_in(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_label("Tên đăng nhập").fill(USER)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("h1:has-text('Tổng quan')", timeout=60_000)
+    settle(page)
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the window to it."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": height + 20})
+    page.wait_for_timeout(1500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def card(standing) -> str:
+    return f"{fmt.number(standing.registered)} / {fmt.number(standing.size)}"
+
+
+def test_overview_and_one_commune_in_a_real_browser(server, browser, demo_database):
+    engine = get_engine(demo_database)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, server)
+    expected = dashboard.overview(LATEST, engine=engine)
+    assert page.locator("[data-testid=stMetricValue]").all_inner_texts() == [
+        card(c.standing) for c in expected.campaigns]
+    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 3
+    assert "Hồng Hà" in page.locator("[data-testid=stPlotlyChart]").last.inner_text()
+    assert expected.summary.splitlines()[0] in page.inner_text("body")
+    assert_no_error(page)
+    screenshot(page, "overview")
+
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Xã, thị trấn").click()
+    settle(page)
+    page.locator("[data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="Hồng Hà").click()
+    settle(page)
+    commune = dashboard.commune_view("HONGHA", LATEST, engine=engine)
+    assert page.locator("[data-testid=stMetricValue]").first.inner_text() == \
+        card(commune.progress.standing)
+    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 2
+    assert_no_error(page)
+    screenshot(page, "commune")
+    page.close()
+
+
+def test_overview_fits_a_phone(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    log_in(page, server)
+    assert_no_error(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 3
+    screenshot(page, "overview-phone")
+    page.close()

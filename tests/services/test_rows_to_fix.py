@@ -1,0 +1,67 @@
+"""Rejected rows download as an Excel file: titles, header, the rows as written, and a reason column.
+Fixed and sent again, they import."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from services.imports import import_file
+from services.rows_to_fix import rows_to_fix
+from tests.accounts_helpers import account
+from tests.conftest import sample
+from tests.workbooks import roster
+
+
+def test_rejected_rows_keep_their_cells_and_say_why_at_their_excel_row(district):
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    data = roster([["Nguyễn Văn An", "001000000001", "Cụm 1", "x", "x", ""],
+                   ["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""],
+                   ["Lê Văn Cường", "001000000003", "Cụm 2", "có lẽ", "", ""]])
+    outcome = import_file(data, "ds.xlsx", dry_run=True, actor=clerk, engine=district)
+    assert (outcome.rows_accepted, outcome.rows_rejected) == (1, 2)
+    fix = rows_to_fix(data, "ds.xlsx", outcome.errors)
+    assert fix.name == "ds-dong-can-sua.xlsx"
+    sheet = load_workbook(io.BytesIO(fix.data))["Danh sách"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "UBND XÃ THỌ AN"  # titles kept: the fixed file is read the same way
+    assert rows[2] == ["STT", "Họ và tên", "Số CCCD", "Thôn", "Đã cài đặt", "Đã tạo tài khoản",
+                       "Ngày tạo tài khoản", "Lý do"]
+    assert rows[3][:7] == [2, "Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", None]
+    assert rows[3][7] == ("Dòng 5, cột “Thôn/Cụm dân cư”: Không tìm thấy “Cụm 99” trong danh mục "
+                          "đơn vị. Có phải: Cụm 9, Cụm 1, Cụm 2?")
+    assert rows[4][:5] == [3, "Lê Văn Cường", "001000000003", "Cụm 2", "có lẽ"]
+    assert rows[4][7].startswith("Dòng 6, cột “Đã cài đặt”: Giá trị “có lẽ”")
+    assert len(rows) == 5
+
+
+def test_fixed_rows_import_with_no_error(district):
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    data = roster([["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""]])
+    outcome = import_file(data, "ds.xlsx", dry_run=True, actor=clerk, engine=district)
+    book = load_workbook(io.BytesIO(rows_to_fix(data, "ds.xlsx", outcome.errors).data))
+    book.active["D4"] = "Cụm 9"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    fixed = import_file(buffer.getvalue(), "ds-da-sua.xlsx", actor=clerk, as_of=date(2024, 8, 9),
+                        engine=district)
+    assert (fixed.status, fixed.rows_accepted, fixed.errors) == ("imported", 1, [])
+
+
+def test_cells_that_look_like_formulas_stay_text(district):
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    data = ("Họ và tên;Số CCCD;Thôn;Đã cài đặt\n"
+            "=1+2;001000000001;Cụm 99;x\n+3-1;001000000002;=cmd|' /C calc'!A0;x\n").encode()
+    outcome = import_file(data, "ds.csv", dry_run=True, actor=clerk, engine=district)
+    assert outcome.rows_rejected == 2
+    sheet = load_workbook(io.BytesIO(rows_to_fix(data, "ds.csv", outcome.errors).data)).active
+    cells = [sheet["A2"], sheet["A3"], sheet["C3"]]
+    assert [c.value for c in cells] == ["=1+2", "+3-1", "=cmd|' /C calc'!A0"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_no_rejected_row_gives_no_file(district):
+    outcome = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True,
+                          engine=district)
+    assert rows_to_fix(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", outcome.errors) is None
