@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from components import charts  # noqa: E402
 from db import get_engine, migrate, session_scope  # noqa: E402
@@ -117,7 +117,7 @@ def measure(people: int, repeat: int, folder: Path) -> tuple[float, float]:
     with session_scope(engine) as session:
         roster_rows = session.execute(select(RosterEntry.id).order_by(
             RosterEntry.id.desc()).limit(1)).scalar()
-        unit_days = len(aggregates.read_unit_days(session))
+        unit_days = session.execute(select(func.count(aggregates.UnitDay.id))).scalar()
     print(f"{people:>9,} people ({roster_rows:,} roster rows, {unit_days:,} unit-day rows): "
           f"data {built:6.1f} s, aggregates built once {aggregated:6.2f} s, "
           f"overview view {view * 1000:7.1f} ms (median of {repeat})", flush=True)

@@ -107,6 +107,7 @@ def accounts_table(accounts: list[AccountSummary]) -> pd.DataFrame:
 
 
 def account_actions(actor: Actor, accounts: list[AccountSummary]) -> None:
+    st.subheader("Đặt lại mật khẩu, khóa hoặc mở khóa")
     account = st.selectbox("Chọn tài khoản", accounts, format_func=lambda a: a.username,
                            key="account-pick")
     reset, toggle = st.columns(2)

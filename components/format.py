@@ -26,6 +26,9 @@ STATUS_TEXT_COLOURS = {"reached": "#FFFFFF", "on_track": "#FFFFFF", "at_risk": "
 STATUS_FILLS = {"reached": "#CCE3F0", "on_track": "#CCECE3", "at_risk": "#FAECCC",
                 "behind": "#F7DFCC", "no_target": "#EBEBEB"}  # light tints, for table cells
 STATUS_PATTERNS = {"reached": "", "on_track": "", "at_risk": "/", "behind": "x", "no_target": "."}
+STATUS_RULES = ("✔ Đã đạt: đủ chỉ tiêu. ● Đúng tiến độ: tốc độ 7 ngày qua đủ để đạt chỉ tiêu đúng "
+                "hạn. ▲ Có nguy cơ chậm: tốc độ chưa đủ nhưng vẫn trên mức cần đạt đến nay. "
+                "✖ Chậm tiến độ: dưới mức cần đạt và tốc độ chưa đủ, hoặc đã quá hạn mà chưa đạt.")
 
 
 def number(value: float | None, decimals: int = 0) -> str:

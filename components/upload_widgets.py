@@ -16,7 +16,8 @@ import streamlit as st
 from components.format import day, moment, number
 from importers.report import KIND_LABELS
 from services.auth import Actor
-from services.directory import UnitOption, agencies_in_scope, communes_in_scope
+from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
+                                find_commune)
 from services.imports import FigureChange, ImportOutcome, import_file
 from services.rows_to_fix import rows_to_fix
 from services.scope import UPLOAD_KINDS, ScopeRefused
@@ -84,7 +85,9 @@ def show_outcome(outcome: ImportOutcome, fix=None) -> None:
     else:
         st.info(plain(outcome.message))
     if outcome.kind:
-        unit = outcome.commune or outcome.agency or "theo tệp"
+        unit = (find_commune(outcome.commune) if outcome.commune else
+                find_agency(outcome.agency) if outcome.agency else None)
+        unit = unit.name if unit else "theo tên đơn vị trong tệp"
         st.markdown(f"**Loại bảng:** {plain(KIND_LABELS.get(outcome.kind, outcome.kind))} · "
                     f"**Ngày báo cáo:** {day(outcome.as_of)} · **Đơn vị:** {plain(unit)}")
     read, accepted, rejected, warned = st.columns(4)
@@ -101,16 +104,24 @@ def show_outcome(outcome: ImportOutcome, fix=None) -> None:
         st.dataframe(changes_table(outcome.changes), hide_index=True, width="stretch")
     if outcome.errors:
         st.subheader(f"Dòng bị từ chối ({number(outcome.rows_rejected)})")
-        st.dataframe(problems_table([p.as_dict() for p in outcome.errors]), hide_index=True)
+        show_problems([p.as_dict() for p in outcome.errors])
     if fix is not None:
         st.download_button("Tải các dòng cần sửa (Excel, có cột Lý do)", fix.data, fix.name,
                            mime=fix.mime, icon=":material/download:")
     if outcome.warnings:
-        with st.expander(f"Cảnh báo ({number(len(outcome.warnings))}): vẫn được nhập, nên kiểm tra"):
-            st.dataframe(problems_table([p.as_dict() for p in outcome.warnings]), hide_index=True)
+        st.subheader(f"Cảnh báo ({number(len(outcome.warnings))}): vẫn được nhập, nên kiểm tra")
+        show_problems([p.as_dict() for p in outcome.warnings])
+
+
+def show_problems(problems: list[dict]) -> None:
+    """Problems in Excel's order, the reason column wide."""
+    st.dataframe(problems_table(problems), hide_index=True,
+                 column_config={"Lý do": st.column_config.TextColumn(width="large")})
 
 
 def problems_table(problems: list[dict]) -> pd.DataFrame:
+    sheets = {name: i for i, name in enumerate(dict.fromkeys(p["sheet"] for p in problems))}
+    problems = sorted(problems, key=lambda p: (sheets[p["sheet"]], p["row"] or 0))
     return pd.DataFrame({"Trang": [p["sheet"] for p in problems],
                          "Dòng": [p["row"] for p in problems],
                          "Cột": [p["column"] or "" for p in problems],

@@ -40,7 +40,8 @@ def status_badge(status: str) -> str:
     """HTML for a status: its colour, sign and label (the label is what carries the meaning)."""
     return (f'<span style="background:{fmt.STATUS_COLOURS[status]};'
             f'color:{fmt.STATUS_TEXT_COLOURS[status]};padding:2px 8px;border-radius:10px;'
-            f'font-weight:600;font-size:0.9em;white-space:nowrap">{fmt.status_label(status)}</span>')
+            'font-weight:600;font-size:0.9em;white-space:nowrap">'
+            f'{fmt.status_label(status)}</span>')
 
 
 def campaign_card(progress) -> None:
@@ -48,7 +49,8 @@ def campaign_card(progress) -> None:
     s = progress.standing
     with st.container(border=True):
         st.markdown(f"**{progress.name}**")
-        st.metric("Đã tạo tài khoản / chỉ tiêu", f"{fmt.number(s.registered)} / {fmt.number(s.size)}")
+        st.metric("Đã tạo tài khoản / chỉ tiêu",
+                  f"{fmt.number(s.registered)} / {fmt.number(s.size)}")
         st.markdown(f"{status_badge(s.status)} &nbsp; **{fmt.percent(s.percent)}**",
                     unsafe_allow_html=True)
         if s.reached_on is not None:

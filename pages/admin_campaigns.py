@@ -25,7 +25,7 @@ for campaign in campaigns:
         start = start.date_input("Ngày bắt đầu", value=campaign.start, format="DD/MM/YYYY")
         deadline = deadline.date_input("Hạn hoàn thành", value=campaign.deadline, format="DD/MM/YYYY")
         target = target.number_input("Chỉ tiêu (%)", min_value=1.0, max_value=100.0,
-                                     value=float(campaign.target_pct), step=1.0)
+                                     value=float(campaign.target_pct), step=1.0, format="%.0f")
         if st.form_submit_button("Lưu", type="primary"):
             try:
                 st.session_state["campaign-result"] = (True, update_campaign(

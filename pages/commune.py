@@ -6,14 +6,15 @@ from components.session import current_actor
 from services import cached
 
 st.title("Xã, thị trấn")
-choices = dict(cached.commune_choices(current_actor()))
+actor = current_actor()
+choices = dict(cached.commune_choices(actor))
 if not choices:
     widgets.empty_district()
     st.stop()
 code = st.selectbox("Xã, thị trấn", list(choices), format_func=choices.get, key="xa",
                     bind="query-params")
 as_of = widgets.as_of_picker(bounds := cached.date_bounds())
-view = cached.commune(code, as_of)
+view = cached.commune(code, as_of, actor)
 widgets.as_of_caption(view.as_of, has_reports=bounds is not None)
 
 left, right = st.columns([2, 3])

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components.format import day, moment, number
 from components.session import signed_in_actor
-from components.upload_widgets import plain, problems_table, undo_controls, uploads_table
+from components.upload_widgets import plain, show_problems, undo_controls, uploads_table
 from services.uploads import list_uploads
 
 st.title("Lịch sử tải lên")
@@ -25,5 +25,5 @@ report = chosen.report or {}
 for title, problems in (("Dòng bị từ chối", report.get("errors")), ("Cảnh báo", report.get("warnings"))):
     if problems:
         with st.expander(f"{title} ({number(len(problems))})"):
-            st.dataframe(problems_table(problems), hide_index=True)
+            show_problems(problems)
 undo_controls(actor, chosen)

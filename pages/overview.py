@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import charts, widgets
+from components import format as fmt
 from services import cached
 
 st.title("Tổng quan")
@@ -20,7 +21,7 @@ st.subheader("Tiến độ theo ngày")
 widgets.campaign_curves(data.campaigns)
 
 st.subheader(f"Xếp hạng {len(data.communes)} xã, thị trấn")
-st.caption("Tỷ lệ người trong diện đã tạo tài khoản; xã thấp nhất ở trên cùng.")
+st.caption("Tỷ lệ người trong diện đã tạo tài khoản; xã thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
 st.plotly_chart(charts.ranking(data.communes), config=charts.CONFIG, key="commune-ranking")
 
 st.subheader("Cơ quan, đơn vị chưa đạt 100%")

@@ -9,9 +9,10 @@ source gives them (import-formats.md, "Figures as of a date"):
 (its time, in `upload`, tells whether the report was on time).
 
 The table follows the uploads: `catch_up` brings in the uploads it has not seen (the import service
-calls it after writing; readers call it too, for one small query when nothing is new), and
-`refresh_after_undo` puts back the units an undone upload touched. Anything it cannot follow
-exactly (an undo it was not told of, uploads committed out of order) makes it rebuild from scratch.
+calls it after writing, in its transaction), and `refresh_after_undo` puts back the units an undone
+upload touched. Readers call `ensure_current`: one small query when nothing is new, else a catch-up
+in a writer transaction of its own. Anything it cannot follow exactly (an undo it was not told of,
+uploads committed out of order) makes it rebuild from scratch.
 """
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable, Optional
 
-from sqlalchemy import (Index, UniqueConstraint, and_, case, delete, func, insert, or_, select, true,
-                        tuple_)
+from sqlalchemy import (Index, UniqueConstraint, and_, case, delete, func, insert, or_, select,
+                        true, tuple_)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel
 
@@ -71,11 +73,25 @@ def current_data_version(engine: Engine | None = None) -> tuple[int, int, int]:
         return data_version(session)
 
 
+def ensure_current(engine: Engine | None = None) -> None:
+    """For readers: check (read only) and, when uploads came or went, catch up as a writer."""
+    with session_scope(engine) as session:
+        state = session.get(AggregateState, 1)
+        if state is not None and _version_of(state) == data_version(session):
+            return
+    try:
+        with session_scope(engine, writer=True) as session:
+            catch_up(session)
+    except IntegrityError:  # another process made the first state row at the same moment
+        with session_scope(engine, writer=True) as session:
+            catch_up(session)
+
+
 def catch_up(session: Session) -> None:
-    """Bring the table up to date with the uploads, in the caller's transaction."""
+    """Bring the table up to date with the uploads, in the caller's (writer) transaction."""
+    state = session.get(AggregateState, 1, with_for_update=True)  # one catch-up at a time
     version = data_version(session)
-    state = session.get(AggregateState, 1)
-    if state is not None and (state.uploads, state.last_upload_id, state.undone) == version:
+    if state is not None and _version_of(state) == version:
         return
     new = [] if state is None else list(session.execute(
         select(Upload.id).where(Upload.id > state.last_upload_id)).scalars())
@@ -107,8 +123,8 @@ def units_of_uploads(session: Session, upload_ids: Iterable[int]) -> set[UnitKey
 def refresh_after_undo(session: Session, units: set[UnitKey]) -> None:
     """After an undo's rows are deleted: recompute the units it touched (`units_of_uploads`,
     taken before the delete)."""
+    state = session.get(AggregateState, 1, with_for_update=True)
     refresh_units(session, units)
-    state = session.get(AggregateState, 1)
     version = data_version(session)
     if state is not None and (state.uploads, state.last_upload_id, state.undone + 1) == version:
         _store(session, version)
@@ -133,15 +149,14 @@ def rebuild(session: Session) -> None:
 
 
 def rebuild_all(engine: Engine | None = None) -> None:
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         rebuild(session)
         _store(session, data_version(session))
 
 
 def read_unit_days(session: Session) -> list[tuple]:
     """Every row as (unit_type, unit_id, source, day, registered, installed, reported,
-    first import's time), by unit, source and day."""
-    catch_up(session)
+    first import's time), by unit, source and day (call `ensure_current` first)."""
     return [tuple(row) for row in session.execute(
         select(UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day,
                UnitDay.registered, UnitDay.installed, UnitDay.reported, Upload.created_at)
@@ -152,7 +167,8 @@ def read_unit_days(session: Session) -> list[tuple]:
 # ---------------------------------------------------------------- computing
 
 
-def _compute(session: Session, clusters: list[int] | None, agencies: list[int] | None) -> list[dict]:
+def _compute(session: Session, clusters: list[int] | None,
+             agencies: list[int] | None) -> list[dict]:
     """The rows of the given units (all units when both are None)."""
     everything = clusters is None and agencies is None
 
@@ -219,8 +235,9 @@ def _roster_deltas(session: Session, unit_filter):
             order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
                       RosterEntry.id.desc())).label("rank"))
     if unit_filter is not None:
-        people = select(RosterEntry.campaign, RosterEntry.person_key).where(unit_filter(RosterEntry))
-        ranked = ranked.where(tuple_(RosterEntry.campaign, RosterEntry.person_key).in_(people))
+        person = tuple_(RosterEntry.campaign, RosterEntry.person_key)
+        ranked = ranked.where(person.in_(select(RosterEntry.campaign, RosterEntry.person_key)
+                                         .where(unit_filter(RosterEntry))))
     ranked = ranked.subquery()
     query = select(
         ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since,
@@ -236,6 +253,10 @@ def _roster_deltas(session: Session, unit_filter):
 def _insert(session: Session, rows: list[dict], batch: int = 5_000) -> None:
     for start in range(0, len(rows), batch):
         session.execute(insert(UnitDay.__table__), rows[start:start + batch])
+
+
+def _version_of(state: AggregateState) -> tuple[int, int, int]:
+    return state.uploads, state.last_upload_id, state.undone
 
 
 def _store(session: Session, version: tuple[int, int, int]) -> None:

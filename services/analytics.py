@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune
-from services.aggregates import UnitDay, catch_up, read_unit_days
+from services.aggregates import UnitDay, ensure_current, read_unit_days
 from text import fold
 
 PACE_WINDOW_DAYS = 7
@@ -161,6 +161,7 @@ class History:
 
 @dataclass(frozen=True)
 class CommuneInfo:
+    id: int
     code: str
     name: str
     kind: str
@@ -211,8 +212,8 @@ class District:
 
 def latest_report_date(engine: Engine | None = None) -> date | None:
     """The newest report date in the data, from the aggregates (no people rows read)."""
+    ensure_current(engine)
     with session_scope(engine) as session:
-        catch_up(session)
         return session.execute(select(func.max(UnitDay.day)).where(UnitDay.reported)).scalar()
 
 
@@ -232,10 +233,12 @@ def date_bounds(engine: Engine | None = None) -> tuple[date, date] | None:
 def load_district(as_of: date | None = None, *, engine: Engine | None = None) -> District:
     """Every open unit and its figures day by day, up to `as_of` (default: the latest report)."""
     as_of = as_of or latest_report_date(engine) or date.today()
+    ensure_current(engine)
     with session_scope(engine) as session:
         rows = read_unit_days(session)
         open_on = lambda model: or_(model.closed_on.is_(None), model.closed_on > as_of)  # noqa: E731
-        communes = {c.id: c for c in session.execute(select(Commune).where(open_on(Commune))).scalars()}
+        communes = {c.id: c for c in session.execute(
+            select(Commune).where(open_on(Commune))).scalars()}
         clusters = list(session.execute(select(Cluster).where(open_on(Cluster))
                                         .order_by(Cluster.code)).scalars())
         agencies = list(session.execute(select(Agency).where(open_on(Agency))
@@ -246,7 +249,7 @@ def load_district(as_of: date | None = None, *, engine: Engine | None = None) ->
     days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
     district = District(
         as_of, days, campaigns,
-        [CommuneInfo(c.code, c.name, c.kind) for c in sorted(communes.values(),
+        [CommuneInfo(c.id, c.code, c.name, c.kind) for c in sorted(communes.values(),
                                                              key=lambda c: fold(c.name))],
         [UnitInfo("cluster", c.id, c.code, c.name, communes[c.commune_id].code,
                   communes[c.commune_id].name, None, c.target_population)

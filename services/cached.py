@@ -37,8 +37,9 @@ def commune_choices(actor: Actor | None) -> list[tuple[str, str]]:
     return _commune_choices(*_source(), actor)
 
 
-def commune(code: str, as_of: date | None) -> dashboard.CommuneView | None:
-    return _commune(*_source(), code, as_of)
+def commune(code: str, as_of: date | None,
+            actor: Actor | None) -> dashboard.CommuneView | None:
+    return _commune(*_source(), code, as_of, actor)
 
 
 def agencies(as_of: date | None) -> dashboard.AgenciesView:
@@ -69,8 +70,8 @@ def _commune_choices(url: str, version: tuple, actor):
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _commune(url: str, version: tuple, code, as_of):
-    return dashboard.commune_view(code, as_of, engine=get_engine(url))
+def _commune(url: str, version: tuple, code, as_of, actor):
+    return dashboard.commune_view(code, as_of, actor=actor, engine=get_engine(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -14,6 +14,7 @@ from db import session_scope
 from models import Commune
 from services.analytics import CampaignInfo, District, Standing, UnitInfo, load_district
 from services.auth import Actor
+from services.scope import ScopeRefused
 from services.quality import DEFAULT_STALE_DAYS, SilentUnit, silent_units
 from text import fold
 
@@ -25,7 +26,7 @@ GROUP_ORDER = ("huyen", "ubnd", "truong")
 
 @dataclass(frozen=True)
 class Curve:
-    """A cumulative curve with its target, the expected line (start -> deadline) and a projection."""
+    """A cumulative curve, its target, the expected line (start -> deadline) and a projection."""
 
     days: list[date]
     registered: list[int]
@@ -102,12 +103,12 @@ def overview(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_DAYS,
     campaigns = [campaign_progress(district, c, district.units_of(c.key))
                  for c in district.campaigns]
     communes = rank(commune_progress(district))
-    agencies_behind = rank([p for p in unit_progress(district, district.agencies)
-                            if p.standing.percent is not None and p.standing.percent < 1])
+    agencies = rank(unit_progress(district, district.agencies))
     silent = silent_units(district, stale_days)
-    return Overview(district.as_of, campaigns, communes, agencies_behind, silent,
-                    daily_summary(district.as_of, campaigns, communes,
-                                  rank(unit_progress(district, district.agencies)), silent,
+    return Overview(district.as_of, campaigns, communes,
+                    [a for a in agencies if a.standing.percent is not None
+                     and a.standing.percent < 1], silent,
+                    daily_summary(district.as_of, campaigns, communes, agencies, silent,
                                   stale_days),
                     district.is_empty)
 
@@ -123,14 +124,17 @@ def commune_choices(actor: Actor | None = None, *, engine: Engine | None = None
     return sorted(rows, key=lambda row: fold(row[1]))
 
 
-def commune_view(code: str, as_of: date | None = None, *, engine: Engine | None = None
-                 ) -> CommuneView | None:
-    """One commune's clusters, curve and agencies; None for an unknown or closed commune."""
+def commune_view(code: str, as_of: date | None = None, *, actor: Actor | None = None,
+                 engine: Engine | None = None) -> CommuneView | None:
+    """One commune's clusters, curve and agencies; None for an unknown or closed commune.
+    A commune account may open its own only (ScopeRefused)."""
     district = load_district(as_of, engine=engine)
     commune = next((c for c in district.communes if c.code == code), None)
     residents = district.campaign("residents")
     if commune is None or residents is None:
         return None
+    if actor is not None and actor.role == "commune" and actor.commune_id != commune.id:
+        raise ScopeRefused(f"Tài khoản “{actor.username}” chỉ xem được xã, thị trấn mình.")
     clusters = [u for u in district.clusters if u.commune_code == code]
     agencies = [u for u in district.agencies if u.commune_code == code]
     return CommuneView(district.as_of, commune.code, commune.name,

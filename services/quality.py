@@ -59,8 +59,8 @@ def reporting_rates(reports_by_unit: Sequence[Sequence[Report]],
             in_period = [r for r in reports if begin <= r.day <= end]
             received += bool(in_period)
             deadline = end + timedelta(days=grace_days)
-            on_time += any(r.reported_at is not None and local_time(r.reported_at).date() <= deadline
-                           for r in in_period)
+            on_time += any(r.reported_at is not None
+                           and local_time(r.reported_at).date() <= deadline for r in in_period)
     return len(reports_by_unit) * len(periods), received, on_time
 
 
@@ -183,7 +183,8 @@ def data_quality(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_D
         registered, installed = history.registered[-1], history.installed[-1]
         if unit.size and max(registered, installed) > unit.size:
             over.append(OverTarget(_ref(unit), unit.size, registered, installed))
-        down += [Decrease(_ref(unit), before, after) for before, after in decreases(history.reports)]
+        down += [Decrease(_ref(unit), before, after)
+                 for before, after in decreases(history.reports)]
     return DataQuality(
         district.as_of, stale_days, len(periods), silent_units(district, stale_days), reporting,
         sorted(over, key=lambda o: -o.percent), sorted(down, key=lambda d: d.after.day,

@@ -100,11 +100,13 @@ def _closest(text: str, pool: dict[int, str], limit: int) -> list[str]:
 
 
 def load_directory(session: Session) -> UnitDirectory:
-    return UnitDirectory(
-        communes={c.id: c for c in session.exec(select(Commune).where(Commune.closed_on.is_(None)))},
-        clusters={c.id: c for c in session.exec(select(Cluster).where(Cluster.closed_on.is_(None)))},
-        agencies={a.id: a for a in session.exec(select(Agency).where(Agency.closed_on.is_(None)))},
-    )
+    """The open units as read-only rows (attribute access like the models; no ORM objects)."""
+    def open_rows(model):
+        table = model.__table__
+        return {row.id: row for row in session.execute(
+            select(*table.columns).where(table.c.closed_on.is_(None)))}
+    return UnitDirectory(communes=open_rows(Commune), clusters=open_rows(Cluster),
+                         agencies=open_rows(Agency))
 
 
 def make_code(*parts: str) -> str:
@@ -150,6 +152,12 @@ class _DirectoryWriter:
         self.touched: set[tuple[str, int]] = set()
         self.communes = list(session.exec(select(Commune)))
         self.districts = list(session.exec(select(District)))
+        self.clusters = list(session.exec(select(Cluster)))
+        self.agencies = list(session.exec(select(Agency)))
+        self.cluster_by_code = {c.code: c for c in self.clusters}
+        self.cluster_by_name = {(c.commune_id, unit_key(c.name)): c for c in self.clusters}
+        self.agency_by_code = {a.code: a for a in self.agencies}
+        self.agency_by_name = {unit_key(a.name): a for a in self.agencies}
 
     def district(self, code: str | None, name: str | None) -> District | None:
         if not (code or name):
@@ -178,37 +186,35 @@ class _DirectoryWriter:
                             district_id=district.id if district else found.district_id)
 
     def cluster(self, commune: Commune, row: UnitRow) -> Cluster:
-        found = None
-        if row.cluster_code:
-            found = self.session.exec(select(Cluster).where(Cluster.code == row.cluster_code)).first()
+        found = self.cluster_by_code.get(row.cluster_code) if row.cluster_code else None
         if found is None and row.cluster:
-            key = unit_key(row.cluster)
-            found = next((c for c in self.session.exec(
-                select(Cluster).where(Cluster.commune_id == commune.id))
-                if unit_key(c.name) == key), None)
+            found = self.cluster_by_name.get((commune.id, unit_key(row.cluster)))
         values = {"households": row.households, "population": row.population,
                   "target_population": row.target_population}
         if found is None:
-            return self._created("cluster", Cluster(
+            found = self._created("cluster", Cluster(
                 code=row.cluster_code or make_code(commune.code, row.cluster),
                 commune_id=commune.id, name=row.cluster or row.cluster_code, **values))
-        return self._update("cluster", found, commune_id=commune.id,
-                            name=row.cluster or found.name,
-                            **{k: v for k, v in values.items() if v is not None})
+        else:
+            found = self._update("cluster", found, commune_id=commune.id,
+                                 name=row.cluster or found.name,
+                                 **{k: v for k, v in values.items() if v is not None})
+        self.cluster_by_code[found.code] = found
+        self.cluster_by_name[(found.commune_id, unit_key(found.name))] = found
+        return found
 
     def agency(self, commune: Commune | None, row: UnitRow, district: District | None) -> Agency:
-        found = None
-        if row.agency_code:
-            found = self.session.exec(select(Agency).where(Agency.code == row.agency_code)).first()
+        found = self.agency_by_code.get(row.agency_code) if row.agency_code else None
         if found is None and row.agency:
-            key = unit_key(row.agency)
-            found = next((a for a in self.session.exec(select(Agency))
-                          if unit_key(a.name) == key), None)
+            found = self.agency_by_name.get(unit_key(row.agency))
         if found is None:
-            return self._created("agency", Agency(
+            found = self._created("agency", Agency(
                 code=row.agency_code or make_code(row.agency), name=row.agency or row.agency_code,
                 kind=row.agency_kind, commune_id=commune.id if commune else None, staff=row.staff,
                 district_id=district.id if district and not commune else None))
+            self.agency_by_code[found.code] = found
+            self.agency_by_name[unit_key(found.name)] = found
+            return found
         changes = {"name": row.agency or found.name, "kind": row.agency_kind or found.kind,
                    "commune_id": commune.id if commune else found.commune_id}
         if district is not None and commune is None:

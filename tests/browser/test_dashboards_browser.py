@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from components import format as fmt
 from db import get_engine
@@ -23,6 +24,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 USER, PASSWORD = "kiem-thu-trinh-duyet", "mat-khau-kiem-thu"
 LATEST = date(2024, 8, 30)  # the demo's latest report date
+MID = date(2024, 8, 12)  # mid-campaign: statuses differ, projections show
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,6 +73,7 @@ def server(demo_database, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -108,9 +111,28 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": width, "height": 900})
 
 
+def charts_drawn(page) -> int:
+    """How many plotly charts are drawn, once each was scrolled into view and had time to draw."""
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+        ".every(chart => chart.querySelector('.main-svg'))", timeout=30_000)
+    return page.locator("[data-testid=stPlotlyChart] .main-svg").count()
+
+
 def assert_no_error(page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
     assert "Traceback" not in page.inner_text("body")
+
+
+def choose_as_of(page, day: date) -> None:
+    """Type the date into the as-of picker's segments and close it, as a person would."""
+    page.locator("[data-testid=stDateInput] [role=spinbutton]").first.click()
+    page.keyboard.type(f"{day:%d%m%Y}")
+    page.keyboard.press("Escape")
+    settle(page)
 
 
 def card(standing) -> str:
@@ -122,23 +144,32 @@ def test_overview_and_one_commune_in_a_real_browser(server, browser, demo_databa
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(page, server)
     expected = dashboard.overview(LATEST, engine=engine)
-    assert page.locator("[data-testid=stMetricValue]").all_inner_texts() == [
-        card(c.standing) for c in expected.campaigns]
-    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 3
-    assert "Hồng Hà" in page.locator("[data-testid=stPlotlyChart]").last.inner_text()
-    assert expected.summary.splitlines()[0] in page.inner_text("body")
+    expect(page.locator("[data-testid=stMetricValue]")).to_have_text(
+        [card(c.standing) for c in expected.campaigns])
+    assert charts_drawn(page) >= 3
+    expect(page.locator("[data-testid=stPlotlyChart]").last).to_contain_text("Hồng Hà")
+    expect(page.locator("[data-testid=stCode]")).to_contain_text(expected.summary.splitlines()[0])
     assert_no_error(page)
     screenshot(page, "overview")
+
+    choose_as_of(page, MID)
+    mid = dashboard.overview(MID, engine=engine)
+    expect(page.locator("[data-testid=stMetricValue]")).to_have_text(
+        [card(c.standing) for c in mid.campaigns])
+    assert "ngay=2024-08-12" in page.url
+    assert_no_error(page)
+    screenshot(page, "overview-2024-08-12")
 
     page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Xã, thị trấn").click()
     settle(page)
     page.locator("[data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="Hồng Hà").click()
     settle(page)
-    commune = dashboard.commune_view("HONGHA", LATEST, engine=engine)
-    assert page.locator("[data-testid=stMetricValue]").first.inner_text() == \
-        card(commune.progress.standing)
-    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 2
+    commune = dashboard.commune_view("HONGHA", MID, engine=engine)  # the date came along
+    expect(page.locator("[data-testid=stMetricValue]")).to_have_text(
+        [card(commune.progress.standing)])
+    assert charts_drawn(page) >= 2
+    expect(page.locator("[data-testid=stPlotlyChart]").last).to_contain_text("Cụm 1")
     assert_no_error(page)
     screenshot(page, "commune")
     page.close()
@@ -149,6 +180,6 @@ def test_overview_fits_a_phone(server, browser):
     log_in(page, server)
     assert_no_error(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.locator("[data-testid=stPlotlyChart] .main-svg").count() >= 3
+    assert charts_drawn(page) >= 3
     screenshot(page, "overview-phone")
     page.close()

@@ -84,14 +84,15 @@ def test_the_more_recent_report_wins_and_the_count_report_on_the_same_date(distr
 def test_the_district_equals_progress_on_every_day(district):
     add_roster(district, d(10), [("an", "THOAN-01", True, d(6)), ("binh", "THOAN-02", True, None)])
     add_counts(district, d(10), [("THOAN-01", 5, 6), ("DONGTHAP-02", 7, 9)])
-    add_roster(district, d(12), [("an", "THOAN-03", True, d(6)), ("cuong", "THOAN-01", True, d(11))])
+    add_roster(district, d(12), [("an", "THOAN-03", True, d(6)),
+                                 ("cuong", "THOAN-01", True, d(11))])
     add_counts(district, d(11), [("CQ05", 12, 13)], unit="agency")
     for as_of in (d(4) + timedelta(days=n) for n in range(10)):
         expected = progress(as_of, engine=district)
         got = load_district(as_of, engine=district)
         for unit in got.clusters + got.agencies:
-            fig = next(f for f in (expected.clusters if unit.kind == "cluster" else expected.agencies)
-                       if f.code == unit.code)
+            figures = expected.clusters if unit.kind == "cluster" else expected.agencies
+            fig = next(f for f in figures if f.code == unit.code)
             history = got.history[unit.kind, unit.id]
             assert (history.registered[-1], history.installed[-1], history.last_report) == \
                 (fig.registered, fig.installed, fig.last_report), (as_of, unit.code)
@@ -119,6 +120,18 @@ def test_reading_brings_in_a_new_import_without_rebuilding(district, monkeypatch
     with session_scope(district) as session:
         state = session.get(AggregateState, 1)
         assert (state.uploads, state.last_upload_id, state.undone) == data_version(session)
+
+
+def test_a_reader_with_nothing_new_does_not_write(district, monkeypatch):
+    add_counts(district, d(10), [("DONGTHAP-01", 50, 55)])
+    aggregates.ensure_current(district)
+    catch_ups = []
+    monkeypatch.setattr(aggregates, "catch_up", lambda session: catch_ups.append(1))
+    aggregates.ensure_current(district)
+    assert catch_ups == []
+    add_counts(district, d(11), [("DONGTHAP-01", 60, 61)])
+    aggregates.ensure_current(district)
+    assert catch_ups == [1]
 
 
 def test_catch_up_after_writing_makes_the_import_current_in_its_transaction(district):

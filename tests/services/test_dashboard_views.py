@@ -19,6 +19,7 @@ from models import Cluster, Commune
 from services.auth import Actor
 from services.dashboard import agencies_view, commune_choices, commune_view, overview
 from services.quality import data_quality
+from services.scope import ScopeRefused
 from tests.dashboard_data import add_counts, add_upload, d
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -140,6 +141,12 @@ def test_a_commune_account_may_open_only_its_own_commune(history):
     assert commune_choices(Actor("xa", "commune", commune_id=hong_ha), engine=history) == [
         ("HONGHA", "Hồng Hà")]
     assert len(commune_choices(Actor("ld", "leader"), engine=history)) == 16
+    own = commune_view("HONGHA", AS_OF, actor=Actor("xa", "commune", commune_id=hong_ha),
+                       engine=history)
+    assert own.name == "Hồng Hà"
+    with pytest.raises(ScopeRefused):
+        commune_view("DONGTHAP", AS_OF, actor=Actor("xa", "commune", commune_id=hong_ha),
+                     engine=history)
 
 
 def test_agencies_by_kind_with_those_below_100_percent_first(history):

@@ -121,6 +121,20 @@ def test_admin_imports_a_filled_template_without_choosing_the_unit(district):
     assert (outcome.status, outcome.commune, outcome.errors) == ("imported", "DONGTHAP", [])
 
 
+def test_unit_names_that_look_like_formulas_stay_text_in_templates(district, clerk):
+    from services.directory import list_units, update_unit
+    admin = account(district, "quantri", "admin")
+    cum1 = next(u for u in list_units(admin, "cluster", engine=district) if u.code == "THOAN-01")
+    update_unit(admin, "cluster", cum1.id, {"name": '=HYPERLINK("http://evil.example","Cụm 1")'},
+                engine=district)
+    for template in (resident_roster_template(clerk, clerk.commune_id, engine=district),
+                     count_report_template(clerk, clerk.commune_id, engine=district)):
+        book = load_workbook(io.BytesIO(template.data))
+        cells = [c for sheet in book for row in sheet.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+        assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
 def test_templates_of_another_unit_are_refused(district, clerk):
     dong_thap = find_commune("DONGTHAP", engine=district)
     with pytest.raises(ScopeRefused):
