@@ -4,6 +4,7 @@
     python cli.py progress [--as-of D] [--json]
     python cli.py undo UPLOAD_ID
     python cli.py export [--as-of D] FILE.xlsx
+    python cli.py rebuild
     python cli.py demo
     python cli.py user add USERNAME --role leader|admin|commune|agency [--commune X] [--agency Y]
 """
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="tạo dữ liệu mẫu huyện Đan Phượng")
 
+    commands.add_parser("rebuild", help="tính lại bảng tổng hợp theo ngày từ dữ liệu gốc")
+
     export = commands.add_parser("export", help="ghi báo cáo Excel gửi thành phố")
     export.add_argument("file", metavar="FILE.xlsx")
     export.add_argument("--as-of", type=_date, help="mặc định: ngày báo cáo mới nhất")
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from db import migrate
     migrate()
     handler = {"import": cmd_import, "progress": cmd_progress, "undo": cmd_undo,
-               "demo": cmd_demo, "user": cmd_user, "export": cmd_export}[args.command]
+               "demo": cmd_demo, "user": cmd_user, "export": cmd_export, "rebuild": cmd_rebuild}[args.command]
     return handler(args)
 
 
@@ -149,6 +152,13 @@ def cmd_demo(args) -> int:
     print("Tài khoản mẫu (mật khẩu chỉ hiện một lần):")
     for username, role, password in accounts:
         print(f"  {username:<16} {role:<8} {password}")
+    return EXIT_OK
+
+
+def cmd_rebuild(args) -> int:
+    from services.aggregates import rebuild_all
+    rebuild_all()
+    print("Đã tính lại bảng tổng hợp theo đơn vị và ngày từ dữ liệu gốc.")
     return EXIT_OK
 
 

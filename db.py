@@ -69,8 +69,8 @@ def session_scope(engine: Engine | None = None, *, writer: bool = False) -> Iter
             raise
 
 
-def migrate(engine: Engine | None = None) -> None:
-    """Bring the schema to the latest Alembic revision."""
+def migrate(engine: Engine | None = None, revision: str = "head") -> None:
+    """Bring the schema to the latest (or the given) Alembic revision."""
     from alembic import command
     from alembic.config import Config
 
@@ -79,4 +79,4 @@ def migrate(engine: Engine | None = None) -> None:
     config.attributes["configure_logger"] = False
     with (engine or get_engine()).begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

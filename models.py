@@ -158,6 +158,35 @@ class UnitChange(SQLModel, table=True):
     before: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # None: created
 
 
+# ---------------------------------------------------------------- aggregates (services/aggregates.py)
+
+
+class UnitDay(SQLModel, table=True):
+    """A unit's level from one source, from `day` on (see the module's docstring)."""
+
+    __table_args__ = (UniqueConstraint("unit_type", "unit_id", "source", "day"),
+                      Index("ix_unitday_day", "day"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit_type: str = Field(max_length=10)  # cluster | agency
+    unit_id: int
+    source: str = Field(max_length=10)  # count | roster
+    day: date
+    registered: int = 0
+    installed: int = 0
+    reported: bool = False
+    first_upload_id: Optional[int] = None
+
+
+class AggregateState(SQLModel, table=True):
+    """The uploads `UnitDay` reflects: their count, the highest id and how many were undone."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uploads: int = 0
+    last_upload_id: int = 0
+    undone: int = 0
+
+
 # ---------------------------------------------------------------- accounts
 
 

@@ -36,6 +36,8 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
     done = st.session_state.pop(f"{key}-done", None)
     if done:
         (st.warning if done.refused else st.success)(plain(done.message))
+        if done.upload_id and not done.refused:
+            st.caption(f"Lần nhập số {done.upload_id}: xem lại hoặc hoàn tác ở trang Lịch sử.")
     options = _options(actor, kind, key)
     if options is None:
         return

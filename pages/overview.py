@@ -29,5 +29,5 @@ widgets.units_table(data.agencies_behind, parent="Thuộc", key="agencies-behind
                     empty="Tất cả cơ quan, đơn vị đã đạt 100%.")
 
 st.subheader("Tóm tắt trong ngày")
-st.caption("Bấm biểu tượng sao chép ở góc khung để dán vào nhóm Zalo.")
+st.caption("Chạm vào khung, bấm biểu tượng sao chép ở góc phải rồi dán vào nhóm Zalo.")
 st.code(data.summary, language=None, wrap_lines=True)

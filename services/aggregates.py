@@ -18,46 +18,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Iterable, Optional
+from typing import Iterable
 
-from sqlalchemy import (Index, UniqueConstraint, and_, case, delete, func, insert, or_, select,
+from sqlalchemy import (and_, case, delete, func, insert, or_, select,
                         true, tuple_)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 
 from db import session_scope
-from models import CountReport, RosterEntry, Upload
+from models import AggregateState, CountReport, RosterEntry, UnitDay, Upload
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
 REBUILD_ABOVE_UPLOADS = 200  # more new uploads than this at once: rebuild rather than follow
 
 
-class UnitDay(SQLModel, table=True):
-    """A unit's level from one source, from `day` on (see the module's docstring)."""
-
-    __table_args__ = (UniqueConstraint("unit_type", "unit_id", "source", "day"),
-                      Index("ix_unitday_day", "day"))
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    unit_type: str = Field(max_length=10)  # cluster | agency
-    unit_id: int
-    source: str = Field(max_length=10)  # count | roster
-    day: date
-    registered: int = 0
-    installed: int = 0
-    reported: bool = False
-    first_upload_id: Optional[int] = None
-
-
-class AggregateState(SQLModel, table=True):
-    """The uploads `UnitDay` reflects: their count, the highest id and how many were undone."""
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    uploads: int = 0
-    last_upload_id: int = 0
-    undone: int = 0
 
 
 def data_version(session: Session) -> tuple[int, int, int]:
@@ -66,11 +42,6 @@ def data_version(session: Session) -> tuple[int, int, int]:
         func.count(Upload.id), func.coalesce(func.max(Upload.id), 0),
         func.count(Upload.undone_at))).one()
     return int(count), int(last), int(undone)
-
-
-def current_data_version(engine: Engine | None = None) -> tuple[int, int, int]:
-    with session_scope(engine) as session:
-        return data_version(session)
 
 
 def ensure_current(engine: Engine | None = None) -> None:

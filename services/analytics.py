@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune
-from services.aggregates import UnitDay, ensure_current, read_unit_days
+from models import UnitDay
+from services.aggregates import ensure_current, read_unit_days
 from text import fold
 
 PACE_WINDOW_DAYS = 7

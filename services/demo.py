@@ -12,7 +12,7 @@ import hashlib
 import math
 import random
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from sqlalchemy import delete
@@ -21,12 +21,13 @@ from sqlmodel import select
 
 from db import session_scope
 from importers.report import CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
-from models import (Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry, UnitChange,
-                    Upload, User)
+from models import (AggregateState, Agency, AuditEvent, Cluster, Commune, CountReport, District,
+                    RosterEntry, UnitChange, UnitDay, Upload, User)
 from services.auth import create_user
 from services.imports import plan_import, write_plan
 from services.units import load_directory
 from settings import DATA_DIR
+from text import LOCAL_TIME
 
 DEMO_USER = "demo"
 DISTRICT = {"district_code": "H-DANPHUONG", "district": "Huyện Đan Phượng"}  # the demo keeps one
@@ -116,8 +117,8 @@ def _refuse_foreign_data(session) -> None:
 
 def _clear(session) -> None:
     """Remove an earlier demo, so that `demo` can be run again."""
-    for model in (RosterEntry, CountReport, UnitChange, AuditEvent, User, Upload, Cluster, Agency,
-                  Commune):
+    for model in (UnitDay, AggregateState, RosterEntry, CountReport, UnitChange, AuditEvent, User,
+                  Upload, Cluster, Agency, Commune, District):
         session.execute(delete(model))
 
 
@@ -127,7 +128,8 @@ def _write(session, directory, kind: str, rows: list, file_name: str, as_of: dat
     plan = plan_import(parsed, directory, commune_id=commune_id, as_of=as_of)
     assert not plan.report.errors, plan.report.errors[:3]
     digest = hashlib.sha256(f"demo|{file_name}|{as_of}".encode()).hexdigest()
-    write_plan(session, plan, file_name, digest, DEMO_USER)
+    upload = write_plan(session, plan, file_name, digest, DEMO_USER)
+    upload.created_at = datetime.combine(as_of, time(17, 30), tzinfo=LOCAL_TIME)  # sent that evening
 
 
 def _s_curve(day: float, midpoint: float, steepness: float) -> float:

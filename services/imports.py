@@ -22,7 +22,7 @@ from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
 from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
-from services import people, scope
+from services import aggregates, people, scope
 from services.auth import Actor
 from services.progress import Progress, progress
 from services.units import UnitDirectory, apply_unit_rows, load_directory
@@ -505,6 +505,7 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
         _bulk_insert(session, CountReport, plan.counts, upload.id)
     if plan.units:
         apply_unit_rows(session, plan.units, upload.id)
+    aggregates.catch_up(session)
     session.add(AuditEvent(at=utcnow(), username=username, action="import",
                            detail=f"Lần nhập {upload.id}: {file_name} ({plan.kind}, "
                                   f"{plan.rows_accepted} dòng)"))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from importers.parse import plan_sheet
 from importers.read import read_sheets
 from importers.report import FileRefused, RowProblem
-from services.excel import ExcelFile, new_workbook, put, put_row, save, set_widths, sheet_title
+from services.excel import ExcelFile, new_workbook, put_row, save, set_widths, sheet_title
 
 REASON = "Lý do"
 

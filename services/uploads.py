@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from db import session_scope
 from models import (Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry, UnitChange,
                     Upload, utcnow)
-from services import scope
+from services import aggregates, scope
 from services.auth import Actor
 from services.units import UNIT_MODELS
 from text import local_time
@@ -72,12 +72,15 @@ def undo_upload(upload_id: int, *, username: str | None = None,
         if upload.undone_at is not None:
             raise UndoRefused(f"Lần nhập số {upload_id} đã được hoàn tác lúc "
                               f"{local_time(upload.undone_at):%d/%m/%Y %H:%M}.")
+        touched = aggregates.units_of_uploads(session, [upload_id])
         session.execute(delete(RosterEntry).where(RosterEntry.upload_id == upload_id))
         session.execute(delete(CountReport).where(CountReport.upload_id == upload_id))
         _restore_units(session, upload_id)
         upload.undone_at = utcnow()
         upload.undone_by = username
         session.add(upload)
+        session.flush()
+        aggregates.refresh_after_undo(session, touched)
         session.add(AuditEvent(at=utcnow(), username=username, action="undo",
                                detail=f"Hoàn tác lần nhập {upload_id}: {upload.file_name}"))
         return (f"Đã hoàn tác lần nhập số {upload_id} ({upload.file_name}): "

@@ -26,3 +26,18 @@ def test_migration_creates_the_two_campaigns_with_their_deadlines(engine):
                      for c in session.execute(select(Campaign)).scalars()}
     assert campaigns == {"staff": ("2024-07-05", "2024-07-25", 100.0),
                          "residents": ("2024-07-05", "2024-08-30", 100.0)}
+
+
+def test_districts_migration_keeps_the_communes_and_clusters_of_a_database_in_use(tmp_path):
+    from sqlalchemy import text
+
+    from db import get_engine, migrate
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0003")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO commune (code, name, kind) VALUES ('THOAN', 'Thọ An', 'Xã')"))
+        connection.execute(text("INSERT INTO cluster (code, commune_id, name) VALUES ('THOAN-01', 1, 'Cụm 1')"))
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT code, district_id FROM commune")).all() == [("THOAN", None)]
+        assert connection.execute(text("SELECT code FROM cluster")).scalar_one() == "THOAN-01"

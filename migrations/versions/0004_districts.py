@@ -26,24 +26,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index(op.f('ix_district_code'), 'district', ['code'], unique=True)
-    with op.batch_alter_table('commune') as batch:
-        batch.add_column(sa.Column('district_id', sa.Integer(), nullable=True))
-        batch.create_index(batch.f('ix_commune_district_id'), ['district_id'], unique=False)
-        batch.create_foreign_key('fk_commune_district_id', 'district', ['district_id'], ['id'])
-    with op.batch_alter_table('agency') as batch:
-        batch.add_column(sa.Column('district_id', sa.Integer(), nullable=True))
-        batch.create_index(batch.f('ix_agency_district_id'), ['district_id'], unique=False)
-        batch.create_foreign_key('fk_agency_district_id', 'district', ['district_id'], ['id'])
+    # Plain ADD COLUMN (with its reference) rather than a batch copy: on SQLite a batch would drop
+    # and recreate `commune`, which tables with data reference.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    for table in ('commune', 'agency'):
+        if sqlite:  # SQLite adds a column with its reference in place; alembic only batches it
+            op.execute(f'ALTER TABLE {table} ADD COLUMN district_id INTEGER REFERENCES district (id)')
+        else:
+            op.add_column(table, sa.Column('district_id', sa.Integer(),
+                                           sa.ForeignKey('district.id'), nullable=True))
+        op.create_index(op.f(f'ix_{table}_district_id'), table, ['district_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('agency') as batch:
-        batch.drop_constraint('fk_agency_district_id', type_='foreignkey')
-        batch.drop_index(batch.f('ix_agency_district_id'))
-        batch.drop_column('district_id')
-    with op.batch_alter_table('commune') as batch:
-        batch.drop_constraint('fk_commune_district_id', type_='foreignkey')
-        batch.drop_index(batch.f('ix_commune_district_id'))
-        batch.drop_column('district_id')
+    for table in ('agency', 'commune'):
+        op.drop_index(op.f(f'ix_{table}_district_id'), table_name=table)
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column('district_id')
     op.drop_index(op.f('ix_district_code'), table_name='district')
     op.drop_table('district')

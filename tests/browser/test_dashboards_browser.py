@@ -111,14 +111,14 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": width, "height": 900})
 
 
-def charts_drawn(page) -> int:
-    """How many plotly charts are drawn, once each was scrolled into view and had time to draw."""
+def charts_drawn(page, expected: int) -> int:
+    """How many plotly charts are drawn, once `expected` are on the page and each was scrolled
+    into view and had time to draw (Streamlit mounts them lazily)."""
     charts = page.locator("[data-testid=stPlotlyChart]")
-    for index in range(charts.count()):
+    expect(charts).to_have_count(expected)
+    for index in range(expected):
         charts.nth(index).scroll_into_view_if_needed()
-    page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-        ".every(chart => chart.querySelector('.main-svg'))", timeout=30_000)
+        expect(charts.nth(index).locator(".main-svg").first).to_be_attached()
     return page.locator("[data-testid=stPlotlyChart] .main-svg").count()
 
 
@@ -146,7 +146,7 @@ def test_overview_and_one_commune_in_a_real_browser(server, browser, demo_databa
     expected = dashboard.overview(LATEST, engine=engine)
     expect(page.locator("[data-testid=stMetricValue]")).to_have_text(
         [card(c.standing) for c in expected.campaigns])
-    assert charts_drawn(page) >= 3
+    assert charts_drawn(page, 3) >= 3
     expect(page.locator("[data-testid=stPlotlyChart]").last).to_contain_text("Hồng Hà")
     expect(page.locator("[data-testid=stCode]")).to_contain_text(expected.summary.splitlines()[0])
     assert_no_error(page)
@@ -168,7 +168,7 @@ def test_overview_and_one_commune_in_a_real_browser(server, browser, demo_databa
     commune = dashboard.commune_view("HONGHA", MID, engine=engine)  # the date came along
     expect(page.locator("[data-testid=stMetricValue]")).to_have_text(
         [card(commune.progress.standing)])
-    assert charts_drawn(page) >= 2
+    assert charts_drawn(page, 2) >= 2
     expect(page.locator("[data-testid=stPlotlyChart]").last).to_contain_text("Cụm 1")
     assert_no_error(page)
     screenshot(page, "commune")
@@ -180,6 +180,6 @@ def test_overview_fits_a_phone(server, browser):
     log_in(page, server)
     assert_no_error(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert charts_drawn(page) >= 3
+    assert charts_drawn(page, 3) >= 3
     screenshot(page, "overview-phone")
     page.close()

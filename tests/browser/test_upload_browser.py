@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,13 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def app_url(demo_copy):
-    """`streamlit run app.py` on a free port of 127.0.0.1, on a copy of the demo database."""
-    if "account_pages" not in (ROOT / "app.py").read_text():
-        pytest.fail("app.py does not route the account pages yet: it must add "
-                    "components.navigation_accounts.account_pages(actor.role) to its sections")
+@contextmanager
+def streamlit_app(database_url: str):
+    """`streamlit run app.py` on a free port of 127.0.0.1, on the given database: its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": demo_copy}
+    env = {**os.environ, "DATABASE_URL": database_url}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -73,6 +71,15 @@ def app_url(demo_copy):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture
+def app_url(demo_copy):
+    if "account_pages" not in (ROOT / "app.py").read_text():
+        pytest.fail("app.py does not route the account pages yet: it must add "
+                    "components.navigation_accounts.account_pages(actor.role) to its sections")
+    with streamlit_app(demo_copy) as url:
+        yield url
 
 
 def residents_registered(url: str) -> str:
@@ -129,3 +136,19 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "failure.png"))
         raise
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "A `pages/` folder beside app.py puts Streamlit in its old multipage mode until app.py first "
+    "calls st.navigation: the first request after a start that names a page (/overview) runs that "
+    "file directly, with no login. Fix: rename pages/ (e.g. views/) or make every page require a "
+    "signed-in account; then remove this marker."))
+def test_a_page_named_in_the_first_request_after_a_start_still_asks_for_a_login(chromium, demo_copy):
+    with streamlit_app(demo_copy) as url:
+        page = chromium.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/overview")
+        page.locator("h1").first.wait_for()
+        page.wait_for_timeout(3000)
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Tên đăng nhập" in shown and "chỉ tiêu" not in shown

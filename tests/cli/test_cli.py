@@ -133,3 +133,30 @@ def test_demo_fills_an_empty_database_and_refuses_one_with_real_data(database, t
     assert real.returncode == 0
     refused = run(database, "demo")
     assert refused.returncode == 1 and "dữ liệu thật" in refused.stderr
+
+
+def test_rebuild_recomputes_the_daily_aggregates_from_the_raw_data(database):
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from db import get_engine
+    from services.analytics import load_district
+    from services.progress import progress
+    district(database)
+    run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"))
+    run(database, "import", str(SAMPLES / "tho-an-cum-5-6.xlsx"), "--as-of", "2024-08-18")
+    engine = get_engine(database)
+    with engine.begin() as connection:  # damage the aggregates
+        connection.execute(text("UPDATE unitday SET registered = registered + 7"))
+    result = run(database, "rebuild")
+    assert result.returncode == 0 and "tính lại" in result.stdout
+    recount = progress(date(2024, 8, 18), engine=engine)
+    figures = load_district(date(2024, 8, 18), engine=engine)
+    assert sum(c.registered for c in recount.clusters) == 3907 + 73
+    assert figures_total(figures) == 3907 + 73
+
+
+def figures_total(district) -> int:
+    residents = district.campaign("residents")
+    return district.group_standing(district.units_of("residents"), residents).registered

@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from db import get_engine, session_scope
 from models import CountReport, RosterEntry, Upload
 from services import aggregates
-from services.aggregates import AggregateState, UnitDay, data_version
+from models import AggregateState, UnitDay
+from services.aggregates import data_version
 from services.analytics import latest_report_date, load_district
 from services.progress import progress
 from services.uploads import undo_upload
