@@ -52,7 +52,8 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
     if preview is None or preview[0] != signature:
         with st.spinner(f"Đang đọc và kiểm tra {file.name} ({number(len(data) / 1024)} KB)…"):
             try:
-                outcome = import_file(data, file.name, dry_run=True, actor=actor, **options)
+                outcome = import_file(data, file.name, dry_run=True, preview=True, actor=actor,
+                                      **options)
             except ScopeRefused as refusal:
                 st.error(plain(str(refusal)))
                 return

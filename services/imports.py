@@ -102,13 +102,15 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
                 commune: str | None = None, agency: str | None = None,
                 as_of: date | None = None, dry_run: bool = False,
                 username: str | None = None, engine: Engine | None = None,
-                today: date | None = None, actor: Actor | None = None) -> ImportOutcome:
+                today: date | None = None, actor: Actor | None = None,
+                preview: bool = False) -> ImportOutcome:
     """Read, check and (unless `dry_run`) write one file. Never raises for a bad file.
 
     `actor`: the signed-in account, whose scope is enforced (`services.scope`): a commune or agency
     account's files are its own unit's, whatever the file or the options say; a leader is refused
-    (`ScopeRefused`). None: a trusted caller (the command line). A dry run also gives, in
-    `changes`, each unit's figures before and after the import."""
+    (`ScopeRefused`). None: a trusted caller (the command line). A dry run with `preview` also
+    gives, in `changes`, each unit's figures before and after the import (the upload page's
+    preview; it costs a rolled-back write, so the command line's dry run does not ask for it)."""
     if actor is not None:
         scope.require_role(actor, *scope.UPLOAD_KINDS)
         username = actor.username
@@ -116,7 +118,8 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
     sha256 = hashlib.sha256(data).hexdigest()
     try:
         return _import(data, name, sha256, kind=kind, commune=commune, agency=agency, as_of=as_of,
-                       dry_run=dry_run, username=username, engine=engine, today=today, actor=actor)
+                       dry_run=dry_run, username=username, engine=engine, today=today, actor=actor,
+                       preview=preview)
     except IntegrityError:
         # The same content landed from another process at the same moment (one live upload per
         # content, enforced by a unique index): this import is that one.
@@ -128,7 +131,7 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
 
 
 def _import(data: bytes, name: str, sha256: str, *, kind, commune, agency, as_of, dry_run,
-            username, engine, today, actor) -> ImportOutcome:
+            username, engine, today, actor, preview) -> ImportOutcome:
     with session_scope(engine, writer=not dry_run) as session:
         previous = _previous_upload(session, sha256)
         if previous is not None and not dry_run:
@@ -168,7 +171,8 @@ def _import(data: bytes, name: str, sha256: str, *, kind, commune, agency, as_of
         outcome.status = "checked"
         outcome.message = _checked_message(outcome, previous)
         outcome.previous_upload_id = previous.id if previous is not None else None
-    outcome.changes = preview_changes(plan, directory, engine)
+    if preview:
+        outcome.changes = preview_changes(plan, directory, engine)
     return outcome
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from components.format import number
 from db import get_engine
@@ -38,7 +39,6 @@ def chromium():
         if os.environ.get("CI"):
             pytest.fail("Chromium is required in CI (/usr/bin/chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield browser
@@ -131,7 +131,8 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
         page.evaluate("history.pushState({}, '', 'follow_up?commune=DONGTHAP');"
                       "window.dispatchEvent(new PopStateEvent('popstate', {state: {}}))")
         page.get_by_text("chỉ xem và nhập được số liệu của xã, thị trấn mình").wait_for()
-        assert "Số người cần vận động" not in main.inner_text()
+        expect(main.get_by_text("Số người cần vận động")).to_have_count(0)  # once the run ends
+        expect(main.locator('[data-testid="stDataFrame"]')).to_have_count(0)
         page.screenshot(path=str(ARTIFACTS / "follow-up-other-commune.png"))
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "failure.png"))

@@ -28,7 +28,8 @@ def test_preview_gives_each_units_figures_before_and_after_and_writes_nothing(di
                 as_of=date(2024, 8, 1), engine=district)
     before = table_counts(district)
     preview = import_file(count_report([["Cụm 1", 130, 120], ["Cụm 3", 10, 10]]), "v2.xlsx",
-                          as_of=date(2024, 8, 5), dry_run=True, actor=clerk, engine=district)
+                          as_of=date(2024, 8, 5), dry_run=True, preview=True, actor=clerk,
+                          engine=district)
     assert table_counts(district) == before
     target1, target3 = figures(district, "DONGTHAP-01", date(2024, 8, 5)).target, \
         figures(district, "DONGTHAP-03", date(2024, 8, 5)).target
@@ -49,8 +50,8 @@ def test_preview_of_a_roster_counts_people_once_as_the_import_will(district):
                 as_of=date(2024, 8, 2), actor=clerk, engine=district)
     update = roster([["An", "001000000001", "Cụm 1", "x", "x", ""],
                      ["Bình", "001000000002", "Cụm 1", "x", "x", ""]])  # Bình moved to Cụm 1
-    preview = import_file(update, "v2.xlsx", as_of=date(2024, 8, 9), dry_run=True, actor=clerk,
-                          engine=district)
+    preview = import_file(update, "v2.xlsx", as_of=date(2024, 8, 9), dry_run=True, preview=True,
+                          actor=clerk, engine=district)
     moves = {c.code: (c.before.registered, c.after.registered) for c in preview.changes}
     assert moves == {"THOAN-01": (1, 2), "THOAN-02": (1, 0)}  # Cụm 2 is not in the file: it loses Bình
     import_file(update, "v2.xlsx", as_of=date(2024, 8, 9), actor=clerk, engine=district)
@@ -58,7 +59,7 @@ def test_preview_of_a_roster_counts_people_once_as_the_import_will(district):
 
 
 def test_preview_of_a_directory_shows_new_targets_and_new_units(engine):
-    preview = import_file(sample("danh-muc-don-vi.xlsx"), "dm.xlsx", dry_run=True, engine=engine)
+    preview = import_file(sample("danh-muc-don-vi.xlsx"), "dm.xlsx", dry_run=True, preview=True, engine=engine)
     assert len(preview.changes) == 129 + 80
     assert all(c.before is None and c.after is not None for c in preview.changes)
     assert table_counts(engine)["commune"] == 0
@@ -66,14 +67,14 @@ def test_preview_of_a_directory_shows_new_targets_and_new_units(engine):
 
 def test_preview_of_an_already_imported_file_names_that_import(district):
     first = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", engine=district)
-    preview = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True,
+    preview = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True, preview=True,
                           engine=district)
     assert (preview.status, preview.previous_upload_id) == ("checked", first.upload_id)
     assert all(c.before == c.after for c in preview.changes)
 
 
 def test_cli_json_keeps_its_keys_and_adds_the_changes(district):
-    preview = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True,
+    preview = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True, preview=True,
                           engine=district)
     report = preview.as_json()
     assert list(report)[:15] == ["file", "status", "upload_id", "kind", "as_of", "commune", "agency",
@@ -90,7 +91,7 @@ def test_citizen_ids_are_never_stored_in_clear_not_even_in_reports(district, tmp
                               ["An", ids["valid"], "Cụm 1", "x"],
                               ["Bình", ids["lost digits"], "Cụm 1", "x"],
                               ["Cường", ids["typo"], "Cụm 1", ""]]))
-    preview = import_file(data, "ds.xlsx", dry_run=True, actor=clerk, engine=district)
+    preview = import_file(data, "ds.xlsx", dry_run=True, preview=True, actor=clerk, engine=district)
     assert {p.value for p in preview.warnings} >= {ids["lost digits"], ids["typo"]}  # the clerk sees them
     outcome = import_file(data, "ds.xlsx", actor=clerk, engine=district)
     assert outcome.rows_accepted == 3
@@ -108,3 +109,9 @@ def test_citizen_ids_are_never_stored_in_clear_not_even_in_reports(district, tmp
         database = Path(district.url.database)
         raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
         assert not any(citizen_id.encode() in raw for citizen_id in ids.values())
+
+
+def test_a_dry_run_without_preview_skips_the_before_and_after_figures(district):
+    check = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True,
+                        engine=district)
+    assert check.status == "checked" and check.rows_accepted == 5 and check.changes == []
