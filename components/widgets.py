@@ -64,7 +64,7 @@ def campaign_card(progress) -> None:
             f"- Cần đạt đến nay (tuyến tính): {fmt.number(s.expected)}"
             f" ({fmt.percent(s.expected / s.size if s.size else None)})",
             f"- Tốc độ trung bình 7 ngày qua: {fmt.pace(s.pace)} người/ngày",
-            f"- Cần mỗi ngày để kịp hạn: "
+            "- Cần mỗi ngày để kịp hạn: "
             + (f"{fmt.pace(s.needed_pace)} người/ngày" if s.needed_pace is not None else "—"),
             f"- Dự kiến đạt chỉ tiêu theo tốc độ hiện tại: {projection}",
             f"- Đã cài đặt ứng dụng: {fmt.number(s.installed)}"]))

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import format as fmt
 from components import widgets
-from services import cached
+from components import cached
 
 st.title("Cơ quan, đơn vị")
 as_of = widgets.as_of_picker(bounds := cached.date_bounds())

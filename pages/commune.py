@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import charts, widgets
 from components.session import current_actor
-from services import cached
+from components import cached
 
 st.title("Xã, thị trấn")
 actor = current_actor()

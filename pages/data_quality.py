@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import widgets
-from services import cached
+from components import cached
 
 st.title("Chất lượng số liệu")
 left, right = st.columns(2)

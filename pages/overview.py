@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import charts, widgets
 from components import format as fmt
-from services import cached
+from components import cached
 
 st.title("Tổng quan")
 as_of = widgets.as_of_picker(bounds := cached.date_bounds())

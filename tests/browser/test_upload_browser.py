@@ -109,7 +109,8 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
         page.get_by_text("Đơn vị:").wait_for()
         page.locator('input[type="file"]').set_input_files(str(SAMPLES / "tho-an-cum-5-6.xlsx"))
         page.get_by_text("Kiểm tra xong: 120 dòng hợp lệ, 0 dòng bị từ chối; chưa ghi gì.").wait_for()
-        assert "Số liệu thay đổi (trước → sau)" in main.inner_text()
+        page.get_by_text("Số liệu thay đổi (trước → sau)").wait_for()
+        page.get_by_role("button", name="Xác nhận nhập 120 dòng").wait_for()
         assert list_uploads(username="canbo.thoan", engine=get_engine(demo_copy)) == []  # preview only
         page.screenshot(path=str(ARTIFACTS / "upload-preview.png"))
 
@@ -126,7 +127,8 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
 
         page.get_by_role("link", name="Danh sách cần vận động").click()
         page.get_by_text("Xã Thọ An: những người").wait_for()
-        assert "Chọn đơn vị" not in main.inner_text()  # no way to pick another commune
+        page.get_by_text("Số người cần vận động").wait_for()
+        expect(main.get_by_text("Chọn đơn vị")).to_have_count(0)  # no way to pick another commune
         # Follow a link to Đồng Tháp's list in the same signed-in session (as back/forward does)
         page.evaluate("history.pushState({}, '', 'follow_up?commune=DONGTHAP');"
                       "window.dispatchEvent(new PopStateEvent('popstate', {state: {}}))")

@@ -8,21 +8,17 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from sqlalchemy import func, select
 
-from db import get_engine, session_scope
-from models import AuditEvent
+from db import get_engine
 from services import analytics, city_report, dashboard, quality
-from services.aggregates import data_version
+from services.aggregates import cache_version
 from services.auth import Actor
 from settings import database_url
 
 
 def _source() -> tuple[str, tuple]:
     url = database_url()
-    with session_scope(get_engine(url)) as session:
-        audit = session.execute(select(func.max(AuditEvent.id))).scalar() or 0
-        return url, (*data_version(session), audit)
+    return url, cache_version(get_engine(url))
 
 
 def date_bounds() -> tuple[date, date] | None:
