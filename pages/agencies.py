@@ -4,6 +4,9 @@ import streamlit as st
 from components import format as fmt
 from components import widgets
 from components import cached
+from components.session import signed_in_actor
+
+signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Cơ quan, đơn vị")
 as_of = widgets.as_of_picker(bounds := cached.date_bounds())

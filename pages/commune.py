@@ -2,11 +2,11 @@
 import streamlit as st
 
 from components import charts, widgets
-from components.session import current_actor
+from components.session import signed_in_actor
 from components import cached
 
 st.title("Xã, thị trấn")
-actor = current_actor()
+actor = signed_in_actor()
 choices = dict(cached.commune_choices(actor))
 if not choices:
     widgets.empty_district()

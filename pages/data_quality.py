@@ -3,6 +3,9 @@ import streamlit as st
 
 from components import widgets
 from components import cached
+from components.session import signed_in_actor
+
+signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Chất lượng số liệu")
 left, right = st.columns(2)

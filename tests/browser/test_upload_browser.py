@@ -141,11 +141,6 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
         raise
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A `pages/` folder beside app.py puts Streamlit in its old multipage mode until app.py first "
-    "calls st.navigation: the first request after a start that names a page (/overview) runs that "
-    "file directly, with no login. Fix: rename pages/ (e.g. views/) or make every page require a "
-    "signed-in account; then remove this marker."))
 def test_a_page_named_in_the_first_request_after_a_start_still_asks_for_a_login(chromium, demo_copy):
     with streamlit_app(demo_copy) as url:
         page = chromium.new_page()
