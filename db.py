@@ -44,7 +44,16 @@ def _engine_for(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _postgres_writer_lock(connection):
+        # Writers (imports, undos) go one at a time, as on SQLite: what a writer read (earlier
+        # uploads, the daily aggregates) stays true until it commits. Released at commit/rollback.
+        if connection.get_execution_options().get("writer"):
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(74100)")
+
+    return engine
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -152,3 +152,15 @@ def test_import_whose_connection_is_dropped_leaves_nothing(tmp_path):
         assert process.returncode != 0
     code, report = finish(cli(POSTGRES_URL, "import", str(roster), "--commune", "DONGTHAP", "--json"))
     assert code == 0 and counts(engine) == (1, 40_000)
+
+
+def test_writers_on_postgres_take_one_lock_in_turn(database):
+    url, engine = database
+    from db import session_scope
+    if not url.startswith("postgresql"):
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite writers use BEGIN IMMEDIATE")
+    with session_scope(engine, writer=True) as session:
+        held = session.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 74100 "
+            "AND pid = pg_backend_pid()")).scalar_one()
+    assert held == 1
