@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, and_, or_, text
 from sqlmodel import Field, SQLModel
 
 
@@ -22,6 +22,7 @@ class District(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=40)
     name: str = Field(max_length=120)
+    opened_on: Optional[date] = None
     closed_on: Optional[date] = None
 
 
@@ -33,6 +34,7 @@ class Commune(SQLModel, table=True):
     district_id: Optional[int] = Field(default=None, foreign_key="district.id", index=True)
     name: str = Field(max_length=120)
     kind: str = Field(default="Xã", max_length=40)
+    opened_on: Optional[date] = None  # a commune made by a merger counts from that day
     closed_on: Optional[date] = None
 
 
@@ -46,6 +48,7 @@ class Cluster(SQLModel, table=True):
     households: Optional[int] = None
     population: Optional[int] = None
     target_population: Optional[int] = None
+    opened_on: Optional[date] = None
     closed_on: Optional[date] = None
 
 
@@ -60,7 +63,15 @@ class Agency(SQLModel, table=True):
     # a district-level agency (no commune) of a city deployment
     district_id: Optional[int] = Field(default=None, foreign_key="district.id", index=True)
     staff: Optional[int] = None
+    opened_on: Optional[date] = None
     closed_on: Optional[date] = None
+
+
+def open_on(model, day: date):
+    """A SQL condition: the unit (District, Commune, Cluster or Agency) is open on `day`: opened on
+    or before it (or always there), not closed on or before it."""
+    return and_(or_(model.opened_on.is_(None), model.opened_on <= day),
+                or_(model.closed_on.is_(None), model.closed_on > day))
 
 
 # ---------------------------------------------------------------- campaigns
@@ -176,6 +187,21 @@ class UnitDay(SQLModel, table=True):
     installed: int = 0
     reported: bool = False
     first_upload_id: Optional[int] = None
+
+
+class AreaDay(SQLModel, table=True):
+    """A commune's, a district's or the city's level in one campaign from `day` on: the sum of its
+    units open that day (see services/aggregates.py)."""
+
+    __table_args__ = (UniqueConstraint("area_type", "area_id", "campaign", "day"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_type: str = Field(max_length=10)  # commune | district | city
+    area_id: int  # 0 for the city
+    campaign: str = Field(max_length=20)  # residents | staff
+    day: date
+    registered: int = 0
+    installed: int = 0
 
 
 class AggregateState(SQLModel, table=True):

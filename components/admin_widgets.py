@@ -1,4 +1,4 @@
-"""Admin forms: edit, close and reopen a unit; an account's password and status."""
+"""Admin forms: edit, close and reopen a unit; merge communes; an account's password and status."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,18 +11,20 @@ from components.upload_widgets import plain
 from models import utcnow
 from services.accounts import AccountSummary, create_account, reset_password, set_active
 from services.auth import ROLES, AccountError, Actor
-from services.directory import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, DirectoryError, UnitRecord,
-                                agencies_in_scope, close_unit, communes_in_scope, list_units,
-                                reopen_unit, update_unit)
+from services.directory import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
+                                MergeRecord, UnitRecord, agencies_in_scope, close_unit,
+                                communes_in_scope, list_merges, list_units, merge_communes,
+                                plan_merge, reopen_unit, undo_merge, update_unit)
 
 COLUMN_LABELS = {"code": "Mã", "name": "Tên", "commune": "Xã, thị trấn", "kind": "Loại",
                  "households": "Số hộ", "population": "Số nhân khẩu",
                  "target_population": "Số người trong diện", "staff": "Số cán bộ",
-                 "closed_on": "Đóng từ ngày"}
-SHOWN = {"commune": ("code", "name", "kind", "closed_on"),
+                 "opened_on": "Hoạt động từ", "closed_on": "Đóng từ"}
+SHOWN = {"commune": ("code", "name", "kind", "opened_on", "closed_on"),
          "cluster": ("code", "name", "commune", "households", "population", "target_population",
-                     "closed_on"),
-         "agency": ("code", "name", "kind", "commune", "staff", "closed_on")}
+                     "opened_on", "closed_on"),
+         "agency": ("code", "name", "kind", "commune", "staff", "opened_on", "closed_on")}
+MERGE_SHOWN = ("code", "name", "commune", "target_population", "staff")
 
 
 def unit_editor(actor: Actor, unit_type: str) -> None:
@@ -38,7 +40,8 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
                                for u in units]), hide_index=True)
     unit = st.selectbox("Chọn đơn vị để sửa hoặc đóng", units, key=f"units-{unit_type}-pick",
                         format_func=lambda u: f"{u.code} — {u.name}" +
-                        (f" (đã đóng từ {day(u.closed_on)})" if u.closed_on else ""))
+                        (f" (đã đóng từ {day(u.closed_on)})" if u.closed_on else
+                         f" (hoạt động từ {day(u.opened_on)})" if u.opened_on else ""))
     edit, close = st.columns(2)
     with edit.form(f"edit-{unit_type}-{unit.id}"):
         st.markdown("**Sửa đơn vị**")
@@ -47,10 +50,11 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
             _run(unit_type, lambda: update_unit(actor, unit_type, unit.id, changes))
     with close.form(f"close-{unit_type}-{unit.id}"):
         if unit.closed_on is None:
-            st.markdown("**Đóng đơn vị** (sáp nhập, giải thể): từ ngày đóng, đơn vị không còn được "
-                        "tính và tệp không còn nhận tên đơn vị này; số liệu trước đó giữ nguyên."
-                        + (" Các thôn, cụm dân cư của xã cũng đóng theo." if unit_type == "commune"
-                           else ""))
+            st.markdown("**Đóng đơn vị** (giải thể; sáp nhập xã: thẻ “Sáp nhập xã”): từ ngày đóng, "
+                        "đơn vị không còn được tính và tệp không còn nhận tên đơn vị này; số liệu "
+                        "trước đó giữ nguyên."
+                        + (" Các thôn, cụm dân cư và cơ quan, đơn vị của xã cũng đóng theo."
+                           if unit_type == "commune" else ""))
             closed_on = st.date_input("Ngày đóng", value=date.today(), format="DD/MM/YYYY")
             sure = st.checkbox(f"Tôi chắc chắn muốn đóng {unit.name}")
             if st.form_submit_button("Đóng đơn vị"):
@@ -61,6 +65,83 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
             st.markdown(f"**{plain(unit.name)}** đã đóng từ ngày {day(unit.closed_on)}.")
             if st.form_submit_button("Mở lại đơn vị (nếu đóng nhầm)"):
                 _run(unit_type, lambda: reopen_unit(actor, unit_type, unit.id))
+
+
+def merge_editor(actor: Actor) -> None:
+    """Sáp nhập xã: the communes merged and the new one; what will close and open, to confirm;
+    below, the communes made by a merge and undoing one."""
+    result = st.session_state.pop("units-merge-result", None)
+    if result:
+        (st.success if result[0] else st.error)(plain(result[1]))
+    communes = {u.id: u for u in list_units(actor, "commune") if u.closed_on is None}
+    with st.form("merge-form"):
+        st.markdown("**Sáp nhập xã, thị trấn**: từ ngày sáp nhập, các xã cũ cùng thôn, cụm dân cư "
+                    "và cơ quan, đơn vị của xã đóng; xã mới hoạt động với các đơn vị ấy (cùng tên "
+                    "và số liệu quy mô, mã mới). Số liệu trước ngày sáp nhập giữ nguyên.")
+        ids = st.multiselect("Các xã, thị trấn sáp nhập (ít nhất 2)", list(communes),
+                             format_func=lambda i: f"{communes[i].kind} {communes[i].name} "
+                                                   f"({communes[i].code})")
+        code_column, name_column, kind_column, day_column = st.columns(4)
+        code = code_column.text_input("Mã xã mới")
+        name = name_column.text_input("Tên xã mới (không ghi “Xã”)")
+        kind = kind_column.selectbox("Loại", COMMUNE_KINDS)
+        on = day_column.date_input("Ngày sáp nhập", value=date(2025, 7, 1), format="DD/MM/YYYY")
+        if st.form_submit_button("Xem trước"):
+            st.session_state["merge-request"] = {"commune_ids": ids, "code": code, "name": name,
+                                                 "kind": kind, "on": on}
+    if request := st.session_state.get("merge-request"):
+        _merge_confirm(actor, request)
+    if merges := list_merges(actor):
+        _merge_undo(actor, merges)
+
+
+def _merge_confirm(actor: Actor, request: dict) -> None:
+    try:
+        plan = plan_merge(actor, **request)
+    except DirectoryError as error:
+        st.error(plain(str(error)))
+        return
+    new = plan.commune
+    st.markdown(f"Từ ngày **{day(plan.on)}**: đóng {len(plan.closing)} đơn vị; mở {new.kind} "
+                f"{plain(new.name)} (mã {plain(new.code)}) cùng {len(plan.opening)} đơn vị.")
+    st.markdown("**Sẽ đóng**")
+    st.dataframe(_merge_table(plan.closing), hide_index=True)
+    st.markdown("**Sẽ mở**")
+    st.dataframe(_merge_table([new, *plan.opening]), hide_index=True)
+    sure = st.checkbox(f"Tôi đã kiểm tra và muốn sáp nhập thành {new.kind} {plain(new.name)}",
+                       key="merge-sure")
+    confirm, cancel = st.columns(2)
+    if confirm.button("Sáp nhập", type="primary", disabled=not sure, key="merge-confirm"):
+        del st.session_state["merge-request"]
+        _run("merge", lambda: merge_communes(actor, **request))
+    if cancel.button("Hủy", key="merge-cancel"):
+        del st.session_state["merge-request"]
+        st.rerun()
+
+
+def _merge_table(units: list[UnitRecord]) -> pd.DataFrame:
+    return pd.DataFrame([{"Đơn vị": UNIT_LABELS[u.unit_type].capitalize()} |
+                         {COLUMN_LABELS[f]: _shown(getattr(u, f)) for f in MERGE_SHOWN}
+                         for u in units])
+
+
+def _merge_undo(actor: Actor, merges: list[MergeRecord]) -> None:
+    st.subheader("Xã, thị trấn mới do sáp nhập")
+    st.dataframe(pd.DataFrame({"Mã": [m.commune.code for m in merges],
+                               "Xã mới": [m.commune.name for m in merges],
+                               "Hoạt động từ": [day(m.on) for m in merges],
+                               "Sáp nhập từ": [", ".join(m.sources) for m in merges]}),
+                 hide_index=True)
+    with st.form("merge-undo"):
+        st.markdown("**Hoàn tác sáp nhập** (nếu nhầm): xóa xã mới cùng các đơn vị của xã, mở lại "
+                    "các xã cũ. Chỉ làm được khi xã mới chưa có số liệu, lần nhập hay tài khoản.")
+        merge = st.selectbox("Xã mới", merges,
+                             format_func=lambda m: f"{m.commune.name} ({m.commune.code})")
+        sure = st.checkbox("Tôi chắc chắn muốn hoàn tác việc sáp nhập này")
+        if st.form_submit_button("Hoàn tác sáp nhập"):
+            if sure:
+                _run("merge", lambda: undo_merge(actor, merge.commune.id))
+            st.warning("Đánh dấu ô xác nhận trước khi hoàn tác.")
 
 
 def _input(unit: UnitRecord, name: str):
@@ -75,11 +156,12 @@ def _input(unit: UnitRecord, name: str):
     return st.number_input(label, min_value=0, value=value, step=1, format="%d")
 
 
-def _run(unit_type: str, action) -> None:
+def _run(tab: str, action) -> None:
+    """Run a directory action; its message is shown in the tab (a unit type, or `merge`)."""
     try:
-        st.session_state[f"units-{unit_type}-result"] = (True, action())
+        st.session_state[f"units-{tab}-result"] = (True, action())
     except DirectoryError as error:
-        st.session_state[f"units-{unit_type}-result"] = (False, str(error))
+        st.session_state[f"units-{tab}-result"] = (False, str(error))
     st.rerun()
 
 

@@ -25,12 +25,16 @@ def date_bounds() -> tuple[date, date] | None:
     return _date_bounds(*_source())
 
 
-def overview(as_of: date | None) -> dashboard.Overview:
-    return _overview(*_source(), as_of)
+def district_choices() -> list[tuple[str, str]]:
+    return _district_choices(*_source())
 
 
-def commune_choices(actor: Actor | None) -> list[tuple[str, str]]:
-    return _commune_choices(*_source(), actor)
+def overview(as_of: date | None, district: str | None = None) -> dashboard.Overview:
+    return _overview(*_source(), as_of, district)
+
+
+def commune_choices(actor: Actor | None, district: str | None = None) -> list[tuple[str, str]]:
+    return _commune_choices(*_source(), actor, district)
 
 
 def commune(code: str, as_of: date | None,
@@ -38,12 +42,13 @@ def commune(code: str, as_of: date | None,
     return _commune(*_source(), code, as_of, actor)
 
 
-def agencies(as_of: date | None) -> dashboard.AgenciesView:
-    return _agencies(*_source(), as_of)
+def agencies(as_of: date | None, district: str | None = None) -> dashboard.AgenciesView:
+    return _agencies(*_source(), as_of, district)
 
 
-def data_quality(as_of: date | None, stale_days: int) -> quality.DataQuality:
-    return _data_quality(*_source(), as_of, stale_days)
+def data_quality(as_of: date | None, stale_days: int,
+                 district: str | None = None) -> quality.DataQuality:
+    return _data_quality(*_source(), as_of, stale_days, district)
 
 
 def city_workbook(as_of: date | None) -> tuple[date, bytes]:
@@ -55,14 +60,19 @@ def _date_bounds(url: str, version: tuple):
     return analytics.date_bounds(get_engine(url))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _district_choices(url: str, version: tuple):
+    return dashboard.district_choices(engine=get_engine(url))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _overview(url: str, version: tuple, as_of):
-    return dashboard.overview(as_of, engine=get_engine(url))
+def _overview(url: str, version: tuple, as_of, district):
+    return dashboard.overview(as_of, district=district, engine=get_engine(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _commune_choices(url: str, version: tuple, actor):
-    return dashboard.commune_choices(actor, engine=get_engine(url))
+def _commune_choices(url: str, version: tuple, actor, district):
+    return dashboard.commune_choices(actor, district=district, engine=get_engine(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -71,13 +81,14 @@ def _commune(url: str, version: tuple, code, as_of, actor):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _agencies(url: str, version: tuple, as_of):
-    return dashboard.agencies_view(as_of, engine=get_engine(url))
+def _agencies(url: str, version: tuple, as_of, district):
+    return dashboard.agencies_view(as_of, district=district, engine=get_engine(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _data_quality(url: str, version: tuple, as_of, stale_days):
-    return quality.data_quality(as_of, stale_days=stale_days, engine=get_engine(url))
+def _data_quality(url: str, version: tuple, as_of, stale_days, district):
+    return quality.data_quality(as_of, district=district, stale_days=stale_days,
+                                engine=get_engine(url))
 
 
 @st.cache_data(show_spinner="Đang lập báo cáo…", max_entries=8)

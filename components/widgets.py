@@ -11,6 +11,7 @@ from components import charts
 from components import format as fmt
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
+DISTRICT_KEY = "huyen"  # ?huyen=<district code>
 
 
 def as_of_picker(bounds: tuple[date, date] | None) -> date | None:
@@ -22,6 +23,17 @@ def as_of_picker(bounds: tuple[date, date] | None) -> date | None:
     return st.date_input("Số liệu tính đến ngày", value=latest, min_value=first, max_value=latest,
                          format="DD/MM/YYYY", key=AS_OF_KEY, bind="query-params", width=200,
                          help="Mặc định là ngày báo cáo mới nhất có trong dữ liệu.")
+
+
+def district_picker(choices: Sequence[tuple[str, str]], *, everything: str = "Toàn thành phố"
+                    ) -> str | None:
+    """A city's district (its code), kept in the URL; None: the whole city. Shown only when
+    there are two districts or more."""
+    if len(choices) < 2:
+        return None
+    names = dict(choices)
+    return st.selectbox("Quận, huyện", [None, *names], format_func=lambda c: names.get(c, everything),
+                        key=DISTRICT_KEY, bind="query-params", width=300)
 
 
 def empty_district() -> None:

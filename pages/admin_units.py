@@ -1,7 +1,7 @@
-"""Quản trị › Đơn vị: the unit directory: import it from Excel, edit a unit, close a unit."""
+"""Quản trị › Đơn vị: the unit directory: import from Excel, edit, close a unit, merge communes."""
 import streamlit as st
 
-from components.admin_widgets import unit_editor
+from components.admin_widgets import merge_editor, unit_editor
 from components.session import signed_in_actor
 from components.upload_widgets import upload_flow
 
@@ -10,11 +10,13 @@ actor = signed_in_actor()
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được sửa danh mục đơn vị.")
     st.stop()
-communes, clusters, agencies, upload = st.tabs(
-    ["Xã, thị trấn", "Thôn, cụm dân cư", "Cơ quan, đơn vị", "Nhập từ Excel"])
+communes, clusters, agencies, merge, upload = st.tabs(
+    ["Xã, thị trấn", "Thôn, cụm dân cư", "Cơ quan, đơn vị", "Sáp nhập xã", "Nhập từ Excel"])
 for tab, unit_type in ((communes, "commune"), (clusters, "cluster"), (agencies, "agency")):
     with tab:
         unit_editor(actor, unit_type)
+with merge:
+    merge_editor(actor)
 with upload:
     st.caption("Tệp danh mục: mỗi dòng một thôn (kèm xã, số hộ, nhân khẩu, số người trong diện) "
                "hoặc một cơ quan (kèm số cán bộ). Đơn vị đã có được cập nhật, đơn vị mới được "

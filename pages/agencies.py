@@ -9,8 +9,12 @@ from components.session import signed_in_actor
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Cơ quan, đơn vị")
-as_of = widgets.as_of_picker(bounds := cached.date_bounds())
-view = cached.agencies(as_of)
+left, right = st.columns(2)
+with left:
+    as_of = widgets.as_of_picker(bounds := cached.date_bounds())
+with right:
+    district = widgets.district_picker(cached.district_choices())
+view = cached.agencies(as_of, district)
 if view.is_empty:
     widgets.empty_district()
     st.stop()

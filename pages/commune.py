@@ -7,7 +7,8 @@ from components import cached
 
 st.title("Xã, thị trấn")
 actor = signed_in_actor()
-choices = dict(cached.commune_choices(actor))
+district = widgets.district_picker(cached.district_choices()) if actor.role != "commune" else None
+choices = dict(cached.commune_choices(actor, district))
 if not choices:
     widgets.empty_district()
     st.stop()

@@ -8,13 +8,15 @@ from components.session import signed_in_actor
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Chất lượng số liệu")
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 with left:
     as_of = widgets.as_of_picker(cached.date_bounds())
-with right:
+with middle:
     stale_days = st.number_input("Số ngày không báo cáo thì cảnh báo", min_value=1, max_value=30,
                                  value=3, step=1, key="so_ngay", width=200)
-data = cached.data_quality(as_of, stale_days)
+with right:
+    district = widgets.district_picker(cached.district_choices())
+data = cached.data_quality(as_of, stale_days, district)
 if data.is_empty:
     widgets.empty_district()
     st.stop()

@@ -9,8 +9,12 @@ from components.session import signed_in_actor
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Tổng quan")
-as_of = widgets.as_of_picker(bounds := cached.date_bounds())
-data = cached.overview(as_of)
+left, right = st.columns(2)
+with left:
+    as_of = widgets.as_of_picker(bounds := cached.date_bounds())
+with right:
+    district = widgets.district_picker(cached.district_choices())
+data = cached.overview(as_of, district)
 if data.is_empty:
     widgets.empty_district()
     st.stop()
@@ -23,13 +27,17 @@ for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
 st.subheader("Tiến độ theo ngày")
 widgets.campaign_curves(data.campaigns)
 
-st.subheader(f"Xếp hạng {len(data.communes)} xã, thị trấn")
-st.caption("Tỷ lệ người trong diện đã tạo tài khoản; xã thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
-st.plotly_chart(charts.ranking(data.communes), config=charts.CONFIG, key="commune-ranking")
+areas = "quận, huyện" if data.of_districts else "xã, thị trấn"
+st.subheader(f"Xếp hạng {len(data.areas)} {areas}")
+st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
+st.plotly_chart(charts.ranking(data.areas), config=charts.CONFIG, key="commune-ranking")
 
-st.subheader("Cơ quan, đơn vị chưa đạt 100%")
-widgets.units_table(data.agencies_behind, parent="Thuộc", key="agencies-behind",
-                    empty="Tất cả cơ quan, đơn vị đã đạt 100%.")
+if data.of_districts:
+    st.subheader("Quận, huyện có cán bộ, công chức chưa đạt 100%")
+else:
+    st.subheader("Cơ quan, đơn vị chưa đạt 100%")
+widgets.units_table(data.agencies_behind, parent=None if data.of_districts else "Thuộc",
+                    key="agencies-behind", empty="Tất cả đã đạt 100%.")
 
 st.subheader("Tóm tắt trong ngày")
 st.caption("Chạm vào khung, bấm biểu tượng sao chép ở góc phải rồi dán vào nhóm Zalo.")

@@ -20,8 +20,9 @@ AUDIT_ACTIONS = {"login": "Đăng nhập", "login-failed": "Đăng nhập sai", 
                  "session-expired": "Hết phiên", "import": "Nhập tệp", "undo": "Hoàn tác",
                  "user-add": "Tạo tài khoản", "password-reset": "Đặt lại mật khẩu",
                  "user-disable": "Khóa tài khoản", "user-enable": "Mở khóa tài khoản",
-                 "unit-edit": "Sửa đơn vị", "unit-close": "Đóng đơn vị", "unit-reopen": "Mở lại đơn vị",
-                 "campaign-edit": "Sửa chiến dịch"}
+                 "unit-edit": "Sửa đơn vị", "unit-close": "Đóng đơn vị",
+                 "unit-reopen": "Mở lại đơn vị", "unit-merge": "Sáp nhập xã",
+                 "unit-unmerge": "Hoàn tác sáp nhập", "campaign-edit": "Sửa chiến dịch"}
 
 
 @dataclass

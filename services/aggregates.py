@@ -8,19 +8,27 @@ source gives them (import-formats.md, "Figures as of a date"):
 `reported` marks a report dated that day; `first_upload_id` is the import that first brought it
 (its time, in `upload`, tells whether the report was on time).
 
-The table follows the uploads: `catch_up` brings in the uploads it has not seen (the import service
+`AreaDay` rolls the units up: a commune's, a district's and the city's level per campaign (clusters
+count for the residents, agencies for the staff) from a day on, the sum of its units open that day
+(a unit counts from its `opened_on` to the day before its `closed_on`, and only while its commune is
+open), so that the figures before a merger stay what they were. A commune sums its units, a
+district its communes and the agencies directly under it, the city its districts and whatever has
+no district. The city's dashboards read these rows only, whatever the number of units and people.
+
+The tables follow the uploads: `catch_up` brings in the uploads it has not seen (the import service
 calls it after writing, in its transaction), and `refresh_after_undo` puts back the units an undone
-upload touched. Readers call `ensure_current`: one small query when nothing is new, else a catch-up
+upload touched; a directory change (units import, closing, merging) refreshes every area. Readers call `ensure_current`: one small query when nothing is new, else a catch-up
 in a writer transaction of its own. Anything it cannot follow exactly (an undo it was not told of,
 uploads committed out of order) makes it rebuild from scratch.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import (and_, case, delete, func, insert, or_, select,
+from sqlalchemy import (and_, case, delete, false, func, insert, or_, select,
                         true, tuple_)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -28,12 +36,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from db import session_scope
-from models import AggregateState, AuditEvent, CountReport, RosterEntry, UnitDay, Upload
+from models import (Agency, AggregateState, AreaDay, AuditEvent, Cluster, Commune, CountReport,
+                    RosterEntry, UnitDay, Upload)
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
 REBUILD_ABOVE_UPLOADS = 200  # more new uploads than this at once: rebuild rather than follow
-
-
+CAMPAIGN_OF_UNIT = {"cluster": "residents", "agency": "staff"}
+Level = tuple[date, int, int]  # (from this day on, registered, installed)
 
 
 def data_version(session: Session) -> tuple[int, int, int]:
@@ -78,7 +87,11 @@ def catch_up(session: Session) -> None:
             or len(new) > REBUILD_ABOVE_UPLOADS):
         rebuild(session)
     else:
-        refresh_units(session, units_of_uploads(session, new))
+        touched = units_of_uploads(session, new)
+        refresh_units(session, touched)
+        directory = session.execute(select(func.count()).where(
+            Upload.id.in_(new), Upload.kind == "units")).scalar()
+        refresh_areas(session, None if directory else touched)
     _store(session, version)
 
 
@@ -99,11 +112,12 @@ def units_of_uploads(session: Session, upload_ids: Iterable[int]) -> set[UnitKey
     return units
 
 
-def refresh_after_undo(session: Session, units: set[UnitKey]) -> None:
+def refresh_after_undo(session: Session, units: set[UnitKey], *, directory: bool = False) -> None:
     """After an undo's rows are deleted: recompute the units it touched (`units_of_uploads`,
-    taken before the delete)."""
+    taken before the delete), and every area when it was a directory import."""
     state = session.get(AggregateState, 1, with_for_update=True)
     refresh_units(session, units)
+    refresh_areas(session, None if directory else units)
     version = data_version(session)
     if state is not None and (state.uploads, state.last_upload_id, state.undone + 1) == version:
         _store(session, version)
@@ -122,9 +136,10 @@ def refresh_units(session: Session, units: set[UnitKey]) -> None:
 
 
 def rebuild(session: Session) -> None:
-    """Recompute every row."""
+    """Recompute every row, units and areas."""
     session.execute(delete(UnitDay))
     _insert(session, _compute(session, None, None))
+    refresh_areas(session)
 
 
 def rebuild_all(engine: Engine | None = None) -> None:
@@ -133,14 +148,206 @@ def rebuild_all(engine: Engine | None = None) -> None:
         _store(session, data_version(session))
 
 
-def read_unit_days(session: Session) -> list[tuple]:
-    """Every row as (unit_type, unit_id, source, day, registered, installed, reported,
-    first import's time), by unit, source and day (call `ensure_current` first)."""
-    return [tuple(row) for row in session.execute(
-        select(UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day,
-               UnitDay.registered, UnitDay.installed, UnitDay.reported, Upload.created_at)
-        .outerjoin(Upload, Upload.id == UnitDay.first_upload_id)
-        .order_by(UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day))]
+def read_unit_days(session: Session, units: Iterable[UnitKey] | None = None) -> list[tuple]:
+    """The rows (of these units, or all) as (unit_type, unit_id, source, day, registered,
+    installed, reported, first import's time), by unit, source and day (call `ensure_current`
+    first)."""
+    query = (select(UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day,
+                    UnitDay.registered, UnitDay.installed, UnitDay.reported, Upload.created_at)
+             .outerjoin(Upload, Upload.id == UnitDay.first_upload_id))
+    order = (UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day)
+    if units is None:
+        return [tuple(row) for row in session.execute(query.order_by(*order))]
+    rows = []
+    for kind in ("cluster", "agency"):
+        ids = sorted(i for k, i in units if k == kind)
+        for start in range(0, len(ids), 5_000):
+            rows += [tuple(row) for row in session.execute(query.where(
+                UnitDay.unit_type == kind, UnitDay.unit_id.in_(ids[start:start + 5_000]))
+                .order_by(*order))]
+    return rows
+
+
+def read_area_days(session: Session, area_type: str, area_ids: Iterable[int] | None,
+                   until: date) -> dict[tuple[int, str], list[Level]]:
+    """The levels of areas of a type (all of them when `area_ids` is None), up to `until`, by
+    (area id, campaign), oldest first (call `ensure_current` first)."""
+    query = select(AreaDay.area_id, AreaDay.campaign, AreaDay.day, AreaDay.registered,
+                   AreaDay.installed).where(AreaDay.area_type == area_type, AreaDay.day <= until)
+    if area_ids is not None:
+        query = query.where(AreaDay.area_id.in_(list(area_ids)))
+    levels: dict[tuple[int, str], list[Level]] = defaultdict(list)
+    for area_id, campaign, day, registered, installed in session.execute(
+            query.order_by(AreaDay.area_id, AreaDay.campaign, AreaDay.day)):
+        levels[area_id, campaign].append((day, registered, installed))
+    return levels
+
+
+class UnitFigures:
+    """A unit's figures on any day from its `UnitDay` rows (source, day, registered, installed,
+    reported, ...), the sources combined as services/progress.py does: the more recent report
+    wins, the count report on the same date."""
+
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        rows = sorted(rows, key=lambda r: r[1])
+        self.counts = [r for r in rows if r[0] == "count"]
+        self.roster = [r for r in rows if r[0] == "roster"]
+        self.count_days = [r[1] for r in self.counts]
+        self.roster_days = [r[1] for r in self.roster]
+        self.report_days = [r[1] for r in self.roster if r[4]]
+        self.days = sorted(set(self.count_days) | set(self.roster_days))
+
+    def on(self, day: date) -> tuple[int, int, date | None]:
+        """(registered, installed, last report on or before the day)."""
+        c = bisect_right(self.count_days, day) - 1
+        rr = bisect_right(self.report_days, day) - 1
+        reported = self.report_days[rr] if rr >= 0 else None
+        if c >= 0 and (reported is None or self.count_days[c] >= reported):
+            return self.counts[c][2], self.counts[c][3], self.count_days[c]
+        r = bisect_right(self.roster_days, day) - 1
+        return (self.roster[r][2], self.roster[r][3], reported) if r >= 0 else (0, 0, reported)
+
+    def levels(self) -> list[Level]:
+        return [(day, *self.on(day)[:2]) for day in self.days]
+
+
+def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
+    """Recompute the area rows these units feed: their communes, their districts and the city
+    (every area when `units` is None, and after any change to which units are open)."""
+    communes = {c.id: c for c in session.execute(select(  # rows: id, district, open dates
+        Commune.id, Commune.district_id, Commune.opened_on, Commune.closed_on))}
+    if units is None:
+        session.execute(delete(AreaDay))  # also the rows of areas deleted since (an undone merge)
+        touched = set(communes)
+        district_ids = {c.district_id for c in communes.values()} | set(session.execute(
+            select(Agency.district_id).distinct().where(Agency.commune_id.is_(None))).scalars())
+    else:
+        clusters = [i for kind, i in units if kind == "cluster"]
+        agencies = [i for kind, i in units if kind == "agency"]
+        touched = set(session.execute(select(Cluster.commune_id).distinct()
+                                      .where(Cluster.id.in_(clusters))).scalars())
+        direct = set()
+        for commune_id, district_id in session.execute(
+                select(Agency.commune_id, Agency.district_id).distinct()
+                .where(Agency.id.in_(agencies))):
+            if commune_id is None:
+                direct.add(district_id)
+            else:
+                touched.add(commune_id)
+        touched.discard(None)
+        district_ids = {communes[c].district_id for c in touched} | direct
+    _write_areas(session, "commune", touched,
+                 _sum_units(session, communes, commune_ids=None if units is None else touched))
+    districts = district_ids - {None}
+    sums = _sum_units(session, communes, direct_of=districts)
+    for (commune_id, campaign), levels in _child_levels(
+            session, "commune", [c.id for c in communes.values()
+                                 if c.district_id in districts]).items():
+        _add(sums, (communes[commune_id].district_id, campaign), levels)
+    _write_areas(session, "district", districts, sums)
+    city = _sum_units(session, communes, direct_of={None})
+    for key, levels in _child_levels(session, "district", None).items():
+        _add(city, (0, key[1]), levels)
+    for (commune_id, campaign), levels in _child_levels(
+            session, "commune", [c.id for c in communes.values() if c.district_id is None]).items():
+        _add(city, (0, campaign), levels)
+    _write_areas(session, "city", {0}, city)
+
+
+def _sum_units(session: Session, communes: dict, *,
+               commune_ids: set[int] | None = None,
+               direct_of: set[int | None] | None = None) -> dict[tuple[int, str], dict]:
+    """Daily changes (day -> [registered, installed]) summed by (area, campaign): of the units
+    of `commune_ids` (all communes when None) by commune; or, with `direct_of`, of the agencies
+    under no commune, by their district (0 for the city when `direct_of` holds None)."""
+    if direct_of is not None:
+        owners = select(Agency.id, Agency.district_id, Agency.opened_on, Agency.closed_on).where(
+            Agency.commune_id.is_(None),
+            or_(Agency.district_id.in_([d for d in direct_of if d is not None]),
+                Agency.district_id.is_(None) if None in direct_of else false()))
+        units = [("agency", i, 0 if d is None else d, opened, closed)
+                 for i, d, opened, closed in session.execute(owners)]
+    else:
+        units = []
+        for model, kind in ((Cluster, "cluster"), (Agency, "agency")):
+            query = select(model.id, model.commune_id, model.opened_on, model.closed_on).where(
+                model.commune_id.is_not(None))
+            if commune_ids is not None:
+                query = query.where(model.commune_id.in_(list(commune_ids)))
+            units += [(kind, i, c, *_window((opened, closed), communes[c]))
+                      for i, c, opened, closed in session.execute(query)]
+    rows: dict[UnitKey, list[tuple]] = defaultdict(list)
+    for kind in ("cluster", "agency"):
+        ids = [i for k, i, *_ in units if k == kind]
+        for start in range(0, len(ids), 5_000):
+            for row in session.execute(
+                    select(UnitDay.unit_id, UnitDay.source, UnitDay.day, UnitDay.registered,
+                           UnitDay.installed, UnitDay.reported)
+                    .where(UnitDay.unit_type == kind, UnitDay.unit_id.in_(ids[start:start + 5_000]))):
+                rows[kind, row[0]].append(row[1:])
+    sums: dict[tuple[int, str], dict] = defaultdict(dict)
+    for kind, unit_id, area_id, opened, closed in units:
+        if rows.get((kind, unit_id)):
+            figures = UnitFigures(rows[kind, unit_id])
+            _add(sums, (area_id, CAMPAIGN_OF_UNIT[kind]), _clip(figures, opened, closed))
+    return sums
+
+
+def _window(unit: tuple[date | None, date | None], commune) -> tuple:
+    """When a unit counts: while both it and its commune are open."""
+    opened = max((d for d in (unit[0], commune.opened_on) if d), default=None)
+    closed = min((d for d in (unit[1], commune.closed_on) if d), default=None)
+    return opened, closed
+
+
+def _clip(figures: UnitFigures, opened: date | None, closed: date | None) -> list[Level]:
+    """A unit's levels, zero before `opened` and from `closed` on."""
+    if opened is not None and closed is not None and closed <= opened:
+        return []
+    levels = [lv for lv in figures.levels() if (opened is None or lv[0] > opened)
+              and (closed is None or lv[0] < closed)]
+    if opened is not None:
+        levels.insert(0, (opened, *figures.on(opened)[:2]))
+    if closed is not None:
+        levels.append((closed, 0, 0))
+    return levels
+
+
+def _child_levels(session: Session, area_type: str, area_ids: list[int] | None
+                  ) -> dict[tuple[int, str], list[Level]]:
+    return read_area_days(session, area_type, area_ids, date.max)
+
+
+def _add(sums: dict, key: tuple[int, str], levels: list[Level]) -> None:
+    """Add a series of levels, as its daily changes, to `sums[key]` (day -> [reg, inst])."""
+    changes = sums.setdefault(key, {})
+    registered = installed = 0
+    for day, new_registered, new_installed in levels:
+        change = changes.setdefault(day, [0, 0])
+        change[0] += new_registered - registered
+        change[1] += new_installed - installed
+        registered, installed = new_registered, new_installed
+
+
+def _write_areas(session: Session, area_type: str, area_ids: set[int],
+                 sums: dict[tuple[int, str], dict]) -> None:
+    area_ids = list(area_ids)
+    for start in range(0, len(area_ids), 5_000):
+        session.execute(delete(AreaDay).where(AreaDay.area_type == area_type,
+                                              AreaDay.area_id.in_(area_ids[start:start + 5_000])))
+    rows = []
+    for (area_id, campaign), changes in sums.items():
+        if area_id not in area_ids:
+            continue
+        registered = installed = 0
+        for day in sorted(changes):
+            if changes[day] == [0, 0]:
+                continue
+            registered, installed = registered + changes[day][0], installed + changes[day][1]
+            rows.append(dict(area_type=area_type, area_id=area_id, campaign=campaign, day=day,
+                             registered=registered, installed=installed))
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(AreaDay.__table__), rows[start:start + 5_000])
 
 
 # ---------------------------------------------------------------- computing

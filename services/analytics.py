@@ -1,6 +1,8 @@
-"""The district day by day, read from the unit-day aggregates, and the figures computed from it.
+"""The district day by day, read from the aggregates, and the figures computed from it.
 
-`load_district(as_of)` gives every open unit's registered and installed figures for each day from
+`load_scope(as_of, district)` gives an area (the city, or one district) and the areas under it
+(its districts, or its communes) day by day from the area aggregates: what the overview shows,
+whatever the number of units. `load_district(as_of)` gives every open unit's registered and installed figures for each day from
 the first campaign's start to `as_of`, by the rules of `services/progress.py` (so that the figures
 on `as_of` are `progress(as_of)`'s), and each unit's reports. The pure functions below compute
 what the dashboards show from those series: expected by now, paces, projection and status.
@@ -13,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import Agency, Campaign, Cluster, Commune
-from models import UnitDay
-from services.aggregates import ensure_current, read_unit_days
+from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
+from services.aggregates import (UnitFigures, ensure_current, read_area_days, read_unit_days)
 from text import fold
 
 PACE_WINDOW_DAYS = 7
@@ -231,30 +232,42 @@ def date_bounds(engine: Engine | None = None) -> tuple[date, date] | None:
     return first, latest
 
 
-def load_district(as_of: date | None = None, *, engine: Engine | None = None) -> District:
-    """Every open unit and its figures day by day, up to `as_of` (default: the latest report)."""
+def load_district(as_of: date | None = None, *, district: str | None = None,
+                  commune: str | None = None, engine: Engine | None = None) -> District:
+    """Every open unit (of one district or one commune, by code, or all) and its figures day by
+    day, up to `as_of` (default: the latest report)."""
     as_of = as_of or latest_report_date(engine) or date.today()
     ensure_current(engine)
     with session_scope(engine) as session:
-        rows = read_unit_days(session)
-        open_on = lambda model: or_(model.closed_on.is_(None), model.closed_on > as_of)  # noqa: E731
-        communes = {c.id: c for c in session.execute(
-            select(Commune).where(open_on(Commune))).scalars()}
-        clusters = list(session.execute(select(Cluster).where(open_on(Cluster))
-                                        .order_by(Cluster.code)).scalars())
-        agencies = list(session.execute(select(Agency).where(open_on(Agency))
-                                        .order_by(Agency.code)).scalars())
-        campaigns = [CampaignInfo(c.key, c.name, c.start, c.deadline, c.target_pct) for c in
-                     session.execute(select(Campaign).order_by(Campaign.deadline)).scalars()]
-    first = min([c.start for c in campaigns] + [as_of])
-    days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
+        district_id = _district_id(session, district)
+        everything = district_id is None and commune is None
+        commune_query = select(Commune).where(open_on(Commune, as_of))
+        if district_id is not None:
+            commune_query = commune_query.where(Commune.district_id == district_id)
+        if commune is not None:
+            commune_query = commune_query.where(Commune.code == commune)
+        communes = {c.id: c for c in session.execute(commune_query).scalars()}
+        cluster_query = select(Cluster).where(open_on(Cluster, as_of)).order_by(Cluster.code)
+        agency_query = select(Agency).where(open_on(Agency, as_of)).order_by(Agency.code)
+        if not everything:
+            cluster_query = cluster_query.where(Cluster.commune_id.in_(list(communes)))
+            direct = (and_(Agency.commune_id.is_(None), Agency.district_id == district_id)
+                      if commune is None else false())
+            agency_query = agency_query.where(or_(Agency.commune_id.in_(list(communes)), direct))
+        clusters = [c for c in session.execute(cluster_query).scalars()
+                    if c.commune_id in communes]
+        agencies = list(session.execute(agency_query).scalars())
+        rows = read_unit_days(session, None if everything else
+                              [("cluster", c.id) for c in clusters]
+                              + [("agency", a.id) for a in agencies])
+        campaigns = _campaigns(session)
+    days = _days(campaigns, as_of)
     district = District(
         as_of, days, campaigns,
         [CommuneInfo(c.id, c.code, c.name, c.kind) for c in sorted(communes.values(),
                                                              key=lambda c: fold(c.name))],
         [UnitInfo("cluster", c.id, c.code, c.name, communes[c.commune_id].code,
-                  communes[c.commune_id].name, None, c.target_population)
-         for c in clusters if c.commune_id in communes],
+                  communes[c.commune_id].name, None, c.target_population) for c in clusters],
         [UnitInfo("agency", a.id, a.code, a.name, _code(communes.get(a.commune_id)),
                   _name(communes.get(a.commune_id)), a.kind, a.staff) for a in agencies])
     by_unit: dict[tuple[str, int], list[tuple]] = {}
@@ -267,32 +280,207 @@ def load_district(as_of: date | None = None, *, engine: Engine | None = None) ->
 
 
 def _history(rows: list[tuple], days: list[date]) -> History:
-    """Combine a unit's sources day by day: the more recent report wins, the count report on the
-    same date (progress.py's `_combine`)."""
+    """A unit's figures on each day (`UnitFigures`), and its reports up to the last day."""
     as_of = days[-1]
-    counts = [r for r in rows if r[0] == "count" and r[1] <= as_of]
-    roster = [r for r in rows if r[0] == "roster" and r[1] <= as_of]
-    roster_reports = [r for r in roster if r[4]]
-    count_days = [r[1] for r in counts]
-    roster_days = [r[1] for r in roster]
-    roster_report_days = [r[1] for r in roster_reports]
-
-    def figure_on(day: date) -> tuple[int, int, date | None]:
-        c = bisect_right(count_days, day) - 1
-        rr = bisect_right(roster_report_days, day) - 1
-        reported = roster_report_days[rr] if rr >= 0 else None
-        if c >= 0 and (reported is None or count_days[c] >= reported):
-            return counts[c][2], counts[c][3], count_days[c]
-        r = bisect_right(roster_days, day) - 1
-        return (roster[r][2], roster[r][3], reported) if r >= 0 else (0, 0, reported)
-
-    daily = [figure_on(day) for day in days]
+    figures = UnitFigures(r for r in rows if r[1] <= as_of)
+    daily = [figures.on(day) for day in days]
     first_import: dict[date, datetime | None] = {}
-    for row in counts + roster_reports:
+    for row in figures.counts + [r for r in figures.roster if r[4]]:
         known = first_import.get(row[1])
         first_import[row[1]] = row[5] if known is None else min(known, row[5] or known)
-    reports = [Report(day, *figure_on(day)[:2], first_import[day]) for day in sorted(first_import)]
+    reports = [Report(day, *figures.on(day)[:2], first_import[day])
+               for day in sorted(first_import)]
     return History([d[0] for d in daily], [d[1] for d in daily], daily[-1][2], reports)
+
+
+# ---------------------------------------------------------------- areas: the city, a district
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """An area's figures in one campaign: registered day by day, installed and size on as_of."""
+
+    registered: list[int]
+    installed: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Area:
+    kind: str  # city | district | commune
+    id: int
+    code: str
+    name: str
+    detail: str | None  # a commune's kind
+    figures: dict[str, AreaFigures]  # by campaign key
+
+
+@dataclass
+class Scope:
+    """An area and the areas under it, day by day (`load_scope`)."""
+
+    as_of: date
+    days: list[date]
+    campaigns: list[CampaignInfo]
+    area: Area
+    children: list[Area]  # communes of a district, or districts of the city
+    last_report: date | None
+    districts: int  # open districts on as_of
+
+    @property
+    def is_empty(self) -> bool:
+        """No unit at all (no directory yet)."""
+        return not self.children and not any(
+            f.size or f.registered[-1] for f in self.area.figures.values())
+
+    def campaign(self, key: str) -> CampaignInfo | None:
+        return next((c for c in self.campaigns if c.key == key), None)
+
+    def standing(self, area: Area, campaign: CampaignInfo, last_report: date | None = None
+                 ) -> Standing:
+        f = area.figures[campaign.key]
+        return standing(f.registered, f.installed, f.size, campaign, self.days, last_report)
+
+
+def load_scope(as_of: date | None = None, *, district: str | None = None,
+               engine: Engine | None = None) -> Scope:
+    """One district (by code) and its communes; else the city and its districts when it has
+    several; else everything, by commune. Read from the area aggregates only."""
+    as_of = as_of or latest_report_date(engine) or date.today()
+    ensure_current(engine)
+    with session_scope(engine) as session:
+        campaigns = _campaigns(session)
+        districts = list(session.execute(select(DistrictRow).where(open_on(DistrictRow, as_of))
+                                         ).scalars())
+        chosen = next((d for d in districts if d.code == district), None) if district else None
+        if chosen is not None:
+            area = ("district", chosen.id, chosen.code, chosen.name, None)
+            children = [("commune", c.id, c.code, c.name, c.kind) for c in session.execute(
+                select(Commune).where(open_on(Commune, as_of),
+                                      Commune.district_id == chosen.id)).scalars()]
+        elif len(districts) > 1:
+            area = ("city", 0, "", "Toàn thành phố", None)
+            children = [("district", d.id, d.code, d.name, None) for d in districts]
+        else:
+            name = districts[0].name if districts else ""
+            area = ("city", 0, districts[0].code if districts else "", name, None)
+            children = [("commune", c.id, c.code, c.name, c.kind) for c in session.execute(
+                select(Commune).where(open_on(Commune, as_of))).scalars()]
+        child_type = children[0][0] if children else "commune"
+        levels = read_area_days(session, area[0], [area[1]], as_of)
+        child_levels = read_area_days(session, child_type, [c[1] for c in children], as_of)
+        sizes = _sizes(session, as_of, child_type, chosen.id if chosen else None)
+        last_report = _last_report(session, as_of, chosen.id if chosen else None)
+    days = _days(campaigns, as_of)
+
+    def build(kind, area_id, code, name, detail, area_levels, area_sizes) -> Area:
+        return Area(kind, area_id, code, name, detail, {
+            c.key: _area_figures(area_levels.get((area_id, c.key), []), days,
+                                 area_sizes.get(c.key, 0)) for c in campaigns})
+
+    total = {key: sum(v for (_, k), v in sizes.items() if k == key)
+             for key in ("residents", "staff")}
+    built_children = [build(*child, child_levels, {k: v for (i, k), v in sizes.items()
+                                                   if i == child[1]}) for child in children]
+    return Scope(as_of, days, campaigns, build(*area, levels, total),
+                 sorted(built_children, key=lambda a: fold(a.name)), last_report, len(districts))
+
+
+def _area_figures(levels: list[tuple[date, int, int]], days: list[date], size: int
+                  ) -> AreaFigures:
+    level_days = [lv[0] for lv in levels]
+    daily = []
+    for day in days:
+        i = bisect_right(level_days, day) - 1
+        daily.append(levels[i][1] if i >= 0 else 0)
+    return AreaFigures(daily, levels[-1][2] if levels else 0, size)
+
+
+def _sizes(session, as_of: date, child_type: str, district_id: int | None
+           ) -> dict[tuple[int | None, str], int]:
+    """People in scope on as_of by (child area, campaign): target population of open clusters,
+    staff of open agencies (an agency under no commune counts in its district's total only)."""
+    by = Commune.id if child_type == "commune" else Commune.district_id
+    cluster_query = (select(by, func.coalesce(func.sum(Cluster.target_population), 0))
+                     .join(Commune, Commune.id == Cluster.commune_id)
+                     .where(open_on(Cluster, as_of), open_on(Commune, as_of)).group_by(by))
+    agency_by = by if child_type == "commune" else func.coalesce(Commune.district_id,
+                                                                 Agency.district_id)
+    agency_query = (select(agency_by, func.coalesce(func.sum(Agency.staff), 0))
+                    .outerjoin(Commune, Commune.id == Agency.commune_id)
+                    .where(open_on(Agency, as_of),
+                           or_(Agency.commune_id.is_(None), open_on(Commune, as_of)))
+                    .group_by(agency_by))
+    if district_id is not None:
+        cluster_query = cluster_query.where(Commune.district_id == district_id)
+        agency_query = agency_query.where(or_(Commune.district_id == district_id, and_(
+            Agency.commune_id.is_(None), Agency.district_id == district_id)))
+    sizes = {(area, "residents"): int(n) for area, n in session.execute(cluster_query)}
+    sizes |= {(area, "staff"): int(n) for area, n in session.execute(agency_query)}
+    return sizes
+
+
+def _last_report(session, as_of: date, district_id: int | None) -> date | None:
+    """The newest report date on or before as_of, in a district or anywhere."""
+    query = select(func.max(UnitDay.day)).where(UnitDay.reported, UnitDay.day <= as_of)
+    if district_id is None:
+        return session.execute(query).scalar()
+    clusters = select(Cluster.id).join(Commune, Commune.id == Cluster.commune_id).where(
+        Commune.district_id == district_id)
+    agencies = select(Agency.id).outerjoin(Commune, Commune.id == Agency.commune_id).where(
+        or_(Commune.district_id == district_id, Agency.district_id == district_id))
+    return session.execute(query.where(or_(
+        and_(UnitDay.unit_type == "cluster", UnitDay.unit_id.in_(clusters)),
+        and_(UnitDay.unit_type == "agency", UnitDay.unit_id.in_(agencies))))).scalar()
+
+
+def silent_by_district(as_of: date, stale_days: int, *, engine: Engine | None = None
+                       ) -> dict[int, int]:
+    """Open units per district that never reported or not for `stale_days` days (as
+    services/quality.py's `is_silent`): open units less those with a report dated in the last
+    `stale_days` days. Counted in the database, from the unit-day aggregates."""
+    since = as_of - timedelta(days=stale_days - 1)
+    cluster_district = (select(Commune.district_id, Cluster.id.label("unit_id"))
+                        .join(Commune, Commune.id == Cluster.commune_id)
+                        .where(open_on(Cluster, as_of), open_on(Commune, as_of)))
+    agency_district = (select(func.coalesce(Commune.district_id, Agency.district_id),
+                              Agency.id.label("unit_id"))
+                       .outerjoin(Commune, Commune.id == Agency.commune_id)
+                       .where(open_on(Agency, as_of),
+                              or_(Agency.commune_id.is_(None), open_on(Commune, as_of))))
+    silent: dict[int, int] = {}
+    with session_scope(engine) as session:
+        for kind, units in (("cluster", cluster_district.subquery()),
+                            ("agency", agency_district.subquery())):
+            district = units.c[0]
+            reporting = (select(UnitDay.unit_id).where(
+                UnitDay.unit_type == kind, UnitDay.reported, UnitDay.day >= since,
+                UnitDay.day <= as_of))
+            for district_id, count in session.execute(
+                    select(district, func.count()).where(units.c.unit_id.not_in(reporting))
+                    .group_by(district)):
+                if district_id is not None:
+                    silent[district_id] = silent.get(district_id, 0) + count
+    return silent
+
+
+def _district_id(session, code: str | None) -> int | None:
+    if code is None:
+        return None
+    found = session.execute(select(DistrictRow.id).where(DistrictRow.code == code)).scalar()
+    if found is None:
+        raise LookupError(f"Không có quận, huyện mã “{code}”.")
+    return found
+
+
+def _campaigns(session) -> list[CampaignInfo]:
+    return [CampaignInfo(c.key, c.name, c.start, c.deadline, c.target_pct) for c in
+            session.execute(select(Campaign).order_by(Campaign.deadline)).scalars()]
+
+
+def _days(campaigns: list[CampaignInfo], as_of: date) -> list[date]:
+    first = min([c.start for c in campaigns] + [as_of])
+    return [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
 
 
 def _code(commune: Commune | None) -> str | None:

@@ -1,5 +1,6 @@
-"""What the dashboard pages show: the campaigns, the communes, one commune, the agencies, and the
-day's summary for the Zalo groups. Every figure is as of a date, from `services.analytics`."""
+"""What the dashboard pages show: the campaigns, the communes (or a city's districts), one commune,
+the agencies, and the day's summary for the Zalo groups. Every figure is as of a date, from
+`services.analytics`: the overview reads the area aggregates, so a city costs what a district does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ from sqlalchemy.engine import Engine
 
 from components import format as fmt
 from db import session_scope
-from models import Commune
-from services.analytics import CampaignInfo, District, Standing, UnitInfo, load_district
+from models import Commune, District as DistrictRow
+from services.analytics import (CampaignInfo, District, Scope, Standing, UnitInfo, load_district,
+                                load_scope, silent_by_district)
 from services.auth import Actor
 from services.scope import ScopeRefused
 from services.quality import DEFAULT_STALE_DAYS, SilentUnit, silent_units
@@ -61,12 +63,18 @@ class UnitProgress:
 @dataclass
 class Overview:
     as_of: date
+    name: str  # the city, the district ("" for a tracker without districts)
     campaigns: list[CampaignProgress]
-    communes: list[UnitProgress]  # furthest behind first
-    agencies_behind: list[UnitProgress]  # below 100% of their staff, furthest behind first
-    silent: list[SilentUnit]
+    areas: list[UnitProgress]  # its communes, or the city's districts: furthest behind first
+    agencies_behind: list[UnitProgress]  # below 100% of their staff (a city: its districts)
+    silent: list[SilentUnit]  # a city: empty (see the summary, by district)
     summary: str
     is_empty: bool
+
+    @property
+    def of_districts(self) -> bool:
+        """A city of several districts: the areas and those behind are districts."""
+        return bool(self.areas) and self.areas[0].kind == "district"
 
 
 @dataclass
@@ -97,27 +105,50 @@ class AgenciesView:
 # ---------------------------------------------------------------- the views
 
 
-def overview(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_DAYS,
-             engine: Engine | None = None) -> Overview:
-    district = load_district(as_of, engine=engine)
-    campaigns = [campaign_progress(district, c, district.units_of(c.key))
-                 for c in district.campaigns]
-    communes = rank(commune_progress(district))
-    agencies = rank(unit_progress(district, district.agencies))
-    silent = silent_units(district, stale_days)
-    return Overview(district.as_of, campaigns, communes,
-                    [a for a in agencies if a.standing.percent is not None
-                     and a.standing.percent < 1], silent,
-                    daily_summary(district.as_of, campaigns, communes, agencies, silent,
-                                  stale_days),
-                    district.is_empty)
+def overview(as_of: date | None = None, *, district: str | None = None,
+             stale_days: int = DEFAULT_STALE_DAYS, engine: Engine | None = None) -> Overview:
+    """The city (by district, when it has several) or one district (by commune, by its code)."""
+    scope = load_scope(as_of, district=district, engine=engine)
+    campaigns = [scope_progress(scope, c) for c in scope.campaigns]
+    residents, staff = scope.campaign("residents"), scope.campaign("staff")
+    areas = rank([UnitProgress(a.kind, a.code, a.name, a.detail, None, scope.standing(a, residents))
+                  for a in scope.children]) if residents else []
+    if areas and areas[0].kind == "district":
+        behind = rank([UnitProgress(a.kind, a.code, a.name, None, None, scope.standing(a, staff))
+                       for a in scope.children]) if staff else []
+        silent = []
+        silent_text = _silent_districts(silent_by_district(scope.as_of, stale_days, engine=engine),
+                                        scope.children)
+    else:
+        units = load_district(scope.as_of, district=scope.area.code if district else None,
+                              engine=engine)
+        behind = rank(unit_progress(units, units.agencies))
+        silent = silent_units(units, stale_days)
+        silent_text = _silent_text(silent)
+    behind = [a for a in behind if a.standing.percent is not None and a.standing.percent < 1]
+    return Overview(scope.as_of, scope.area.name, campaigns, areas, behind, silent,
+                    daily_summary(scope.as_of, scope.area.name, campaigns, areas, behind,
+                                  silent_text, stale_days), scope.is_empty)
 
 
-def commune_choices(actor: Actor | None = None, *, engine: Engine | None = None
-                    ) -> list[tuple[str, str]]:
-    """(code, name) of the communes the actor may open: their own for a commune account."""
+def district_choices(*, engine: Engine | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the open districts, by name; the pages offer a choice when there are two
+    or more (a city)."""
+    with session_scope(engine) as session:
+        rows = [(code, name) for code, name in session.execute(
+            select(DistrictRow.code, DistrictRow.name).where(DistrictRow.closed_on.is_(None)))]
+    return sorted(rows, key=lambda row: fold(row[1]))
+
+
+def commune_choices(actor: Actor | None = None, *, district: str | None = None,
+                    engine: Engine | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the communes the actor may open (of one district, by its code): their own
+    for a commune account."""
     with session_scope(engine) as session:
         query = select(Commune.code, Commune.name).where(Commune.closed_on.is_(None))
+        if district is not None:
+            query = query.join(DistrictRow, DistrictRow.id == Commune.district_id).where(
+                DistrictRow.code == district)
         if actor is not None and actor.role == "commune":
             query = query.where(Commune.id == actor.commune_id)
         rows = [(code, name) for code, name in session.execute(query)]
@@ -128,7 +159,7 @@ def commune_view(code: str, as_of: date | None = None, *, actor: Actor | None = 
                  engine: Engine | None = None) -> CommuneView | None:
     """One commune's clusters, curve and agencies; None for an unknown or closed commune.
     A commune account may open its own only (ScopeRefused)."""
-    district = load_district(as_of, engine=engine)
+    district = load_district(as_of, commune=code, engine=engine)
     commune = next((c for c in district.communes if c.code == code), None)
     residents = district.campaign("residents")
     if commune is None or residents is None:
@@ -143,9 +174,11 @@ def commune_view(code: str, as_of: date | None = None, *, actor: Actor | None = 
                        rank(unit_progress(district, agencies)))
 
 
-def agencies_view(as_of: date | None = None, *, engine: Engine | None = None) -> AgenciesView:
-    """All agencies against the staff deadline, by kind; in each, those below 100% first."""
-    district = load_district(as_of, engine=engine)
+def agencies_view(as_of: date | None = None, *, district: str | None = None,
+                  engine: Engine | None = None) -> AgenciesView:
+    """All agencies (of one district, by its code) against the staff deadline, by kind; in each,
+    those below 100% first."""
+    district = load_district(as_of, district=district, engine=engine)
     staff = district.campaign("staff")
     if staff is None:
         return AgenciesView(district.as_of, None, [], True)
@@ -158,10 +191,13 @@ def agencies_view(as_of: date | None = None, *, engine: Engine | None = None) ->
 
 def campaign_progress(district: District, campaign: CampaignInfo,
                       units: Sequence[UnitInfo]) -> CampaignProgress:
-    figures = district.group_standing(units, campaign)
-    series = district.series(units)
-    shown = [(day, level) for day, level in zip(district.days, series) if day >= campaign.start]
-    as_of = district.as_of
+    return _progress(campaign, district.group_standing(units, campaign), district.days,
+                     district.series(units), district.as_of)
+
+
+def _progress(campaign: CampaignInfo, figures: Standing, days: list[date], series: list[int],
+              as_of: date) -> CampaignProgress:
+    shown = [(day, level) for day, level in zip(days, series) if day >= campaign.start]
     projection = []
     if as_of < campaign.deadline and figures.status not in ("reached", "no_target"):
         days_left = (campaign.deadline - as_of).days
@@ -171,6 +207,13 @@ def campaign_progress(district: District, campaign: CampaignInfo,
                   campaign.deadline, figures.target, figures.expected, projection)
     return CampaignProgress(campaign.key, campaign.name, campaign.start, campaign.deadline,
                             (campaign.deadline - as_of).days, figures, curve)
+
+
+def scope_progress(scope: Scope, campaign: CampaignInfo) -> CampaignProgress:
+    """A campaign in the scope's area, with its curve."""
+    figures = scope.standing(scope.area, campaign, scope.last_report)
+    return _progress(campaign, figures, scope.days, scope.area.figures[campaign.key].registered,
+                     scope.as_of)
 
 
 def agency_groups(district: District) -> list[AgencyGroup]:
@@ -204,11 +247,12 @@ def rank(items: list[UnitProgress]) -> list[UnitProgress]:
                                         fold(p.name)))
 
 
-def daily_summary(as_of: date, campaigns: Sequence[CampaignProgress],
-                  communes: Sequence[UnitProgress], agencies: Sequence[UnitProgress],
-                  silent: Sequence[SilentUnit], stale_days: int) -> str:
-    """A short plain text for the district's Zalo groups (no markup)."""
-    lines = [f"TIẾN ĐỘ CÀI ĐẶT iHaNoi HUYỆN ĐAN PHƯỢNG, số liệu đến ngày {fmt.day(as_of)}"]
+def daily_summary(as_of: date, name: str, campaigns: Sequence[CampaignProgress],
+                  areas: Sequence[UnitProgress], behind: Sequence[UnitProgress],
+                  silent: str, stale_days: int) -> str:
+    """A short plain text for the district's (or the city's) Zalo groups (no markup)."""
+    of = f" {name.upper()}" if name else ""
+    lines = [f"TIẾN ĐỘ CÀI ĐẶT iHaNoi{of}, số liệu đến ngày {fmt.day(as_of)}"]
     for number, c in enumerate(campaigns, start=1):
         s = c.standing
         text = (f"{number}. {c.name}: {fmt.number(s.registered)}/{fmt.number(s.size)} người đã tạo "
@@ -218,17 +262,19 @@ def daily_summary(as_of: date, campaigns: Sequence[CampaignProgress],
             text += (f"; cần {fmt.pace(s.needed_pace)} người/ngày, 7 ngày qua "
                      f"{fmt.pace(s.pace)} người/ngày")
         lines.append(f"{text}. Đánh giá: {fmt.STATUS_LABELS[s.status]}.")
-    behind = [c for c in communes if c.standing.percent is not None][:SUMMARY_UNITS]
-    if behind:
-        lines.append(f"{len(behind)} xã, thị trấn thấp nhất: " + "; ".join(
-            f"{c.name} {fmt.percent(c.standing.percent)}" for c in behind) + ".")
-    lagging = [a for a in agencies if a.standing.percent is not None
-               and a.standing.percent < 1][:SUMMARY_UNITS]
+    districts = bool(areas) and areas[0].kind == "district"
+    lowest = [c for c in areas if c.standing.percent is not None][:SUMMARY_UNITS]
+    if lowest:
+        lines.append(f"{len(lowest)} {'quận, huyện' if districts else 'xã, thị trấn'} thấp nhất: "
+                     + "; ".join(f"{c.name} {fmt.percent(c.standing.percent)}" for c in lowest)
+                     + ".")
+    lagging = behind[:SUMMARY_UNITS]
     if lagging:
-        lines.append(f"{len(lagging)} cơ quan, đơn vị thấp nhất: " + "; ".join(
+        what = "quận, huyện có cán bộ chưa đạt 100%" if districts else "cơ quan, đơn vị thấp nhất"
+        lines.append(f"{len(lagging)} {what}: " + "; ".join(
             f"{a.name} {fmt.percent(a.standing.percent)}" for a in lagging) + ".")
     if silent:
-        lines.append(f"Chưa báo cáo {stale_days} ngày trở lên: " + _silent_text(silent) + ".")
+        lines.append(f"Chưa báo cáo {stale_days} ngày trở lên: {silent}.")
     else:
         lines.append(f"Tất cả đơn vị đã báo cáo trong {stale_days} ngày qua.")
     return "\n".join(lines)
@@ -246,6 +292,15 @@ def _silent_text(silent: Sequence[SilentUnit], limit: int = 8) -> str:
               if item.unit.kind == "agency"]
     shown = "; ".join(parts[:limit])
     return shown + (f"; và {len(parts) - limit} đơn vị khác" if len(parts) > limit else "")
+
+
+def _silent_districts(silent: dict[int, int], districts: Sequence, limit: int = 8) -> str:
+    """`Quận 03 (12 đơn vị); …`, most silent units first ("" when none)."""
+    names = {d.id: d.name for d in districts}
+    parts = [f"{names[i]} ({n} đơn vị)" for i, n in sorted(
+        silent.items(), key=lambda item: (-item[1], fold(names.get(item[0], "")))) if i in names and n]
+    shown = "; ".join(parts[:limit])
+    return shown + (f"; và {len(parts) - limit} quận, huyện khác" if len(parts) > limit else "")
 
 
 def _since(items: Sequence[SilentUnit]) -> str:

@@ -21,8 +21,9 @@ from sqlmodel import select
 
 from db import session_scope
 from importers.report import CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
-from models import (AggregateState, Agency, AuditEvent, Cluster, Commune, CountReport, District,
-                    RosterEntry, UnitChange, UnitDay, Upload, User)
+from models import (AggregateState, Agency, AreaDay, AuditEvent, Cluster, Commune, CountReport,
+                    District, RosterEntry, UnitChange, UnitDay, Upload, User)
+from services import aggregates
 from services.auth import create_user
 from services.imports import plan_import, write_plan
 from services.units import load_directory
@@ -95,6 +96,8 @@ def create_demo(*, engine: Engine | None = None, seed: int = 2024,
                 _count_history(session, directory, commune, clusters, rng)
         say("Tạo báo cáo của các cơ quan, đơn vị…")
         _agency_history(session, directory, commune_code, rng)
+        say("Tính số liệu tổng hợp theo ngày…")
+        aggregates.catch_up(session)
     say("Tạo tài khoản mẫu…")
     accounts = []
     for username, role, commune, agency in DEMO_ACCOUNTS:
@@ -117,7 +120,7 @@ def _refuse_foreign_data(session) -> None:
 
 def _clear(session) -> None:
     """Remove an earlier demo, so that `demo` can be run again."""
-    for model in (UnitDay, AggregateState, RosterEntry, CountReport, UnitChange, AuditEvent, User,
+    for model in (UnitDay, AreaDay, AggregateState, RosterEntry, CountReport, UnitChange, AuditEvent, User,
                   Upload, Cluster, Agency, Commune, District):
         session.execute(delete(model))
 
@@ -128,7 +131,7 @@ def _write(session, directory, kind: str, rows: list, file_name: str, as_of: dat
     plan = plan_import(parsed, directory, commune_id=commune_id, as_of=as_of)
     assert not plan.report.errors, plan.report.errors[:3]
     digest = hashlib.sha256(f"demo|{file_name}|{as_of}".encode()).hexdigest()
-    upload = write_plan(session, plan, file_name, digest, DEMO_USER)
+    upload = write_plan(session, plan, file_name, digest, DEMO_USER, follow=False)
     upload.created_at = datetime.combine(as_of, time(17, 30), tzinfo=LOCAL_TIME)  # sent that evening
 
 

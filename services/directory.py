@@ -1,32 +1,44 @@
 """The unit directory and the campaigns as the admin edits them, and the units each account acts for.
 
-Edits, closings and campaign changes are admin-only (`ScopeRefused` otherwise) and are written to
-the audit log with their before and after values. Importing a directory from Excel goes through
-`services.imports.import_file` (kind `units`), which records each change so it can be undone.
+Edits, closings, merges and campaign changes are admin-only (`ScopeRefused` otherwise) and are
+written to the audit log with their before and after values. Importing a directory from Excel
+goes through `services.imports.import_file` (kind `units`), which records each change for undo.
+
+A unit counts on a day when it is open then (`models.open_on`). Merging communes (2025) closes the
+old communes with their clusters and agencies on the merge day and opens the new commune that day,
+with a copy of each of those units coded `<new commune code>-<old code>`: that code is how a merge
+is traced back, to refuse reopening what it closed and to undo it. Every change to which units are
+open refreshes the per-area aggregates in the same transaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import and_, func, or_
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from db import session_scope
-from models import Agency, AuditEvent, Campaign, Cluster, Commune, utcnow
+from models import (Agency, AuditEvent, Campaign, Cluster, Commune, CountReport, RosterEntry,
+                    UnitChange, Upload, User, utcnow)
+from services import aggregates
 from services.auth import Actor
 from services.scope import require_role
-from text import fold
+from text import fold, unit_key
 
 UNIT_LABELS = {"commune": "xã, thị trấn", "cluster": "thôn, cụm dân cư", "agency": "cơ quan, đơn vị"}
 EDITABLE = {"commune": ("name", "kind"),
             "cluster": ("name", "households", "population", "target_population"),
             "agency": ("name", "kind", "staff")}
-COMMUNE_KINDS = ("Xã", "Thị trấn")
+COMMUNE_KINDS = ("Xã", "Phường", "Thị trấn")
 FIELD_LABELS = {"name": "tên", "kind": "loại", "households": "số hộ", "population": "số nhân khẩu",
                 "target_population": "số người trong diện", "staff": "số cán bộ",
                 "start": "ngày bắt đầu", "deadline": "hạn hoàn thành", "target_pct": "chỉ tiêu (%)"}
 _MODELS = {"commune": Commune, "cluster": Cluster, "agency": Agency}
+_CHILDREN = ("cluster", "agency")  # a commune's units
+_COPIED = {"cluster": ("name", "households", "population", "target_population"),
+           "agency": ("name", "kind", "district_id", "staff")}  # what a merge copies
 
 
 class DirectoryError(ValueError):
@@ -36,7 +48,7 @@ class DirectoryError(ValueError):
 @dataclass
 class UnitRecord:
     unit_type: str
-    id: int
+    id: int | None  # None: a unit a merge would create (`MergePlan`)
     code: str
     name: str
     commune: str | None = None  # the commune's name (clusters; agencies located in a commune)
@@ -45,6 +57,7 @@ class UnitRecord:
     population: int | None = None
     target_population: int | None = None
     staff: int | None = None
+    opened_on: date | None = None
     closed_on: date | None = None
 
 
@@ -53,6 +66,26 @@ class UnitOption:
     id: int
     code: str
     name: str
+
+
+@dataclass
+class MergePlan:
+    """What a merge would do (`plan_merge`): the new commune, the units it closes (the communes
+    with their clusters and agencies) and the copies it opens under the new commune."""
+
+    on: date
+    commune: UnitRecord
+    closing: list[UnitRecord]
+    opening: list[UnitRecord]
+
+
+@dataclass
+class MergeRecord:
+    """A commune made by a merge: since when, and from which communes (their names)."""
+
+    commune: UnitOption
+    on: date
+    sources: list[str]
 
 
 @dataclass
@@ -110,20 +143,13 @@ def find_agency(code: str, *, engine: Engine | None = None) -> UnitOption | None
 
 
 def list_units(actor: Actor, unit_type: str, *, engine: Engine | None = None) -> list[UnitRecord]:
-    """Every unit of a type, open and closed, ordered by code."""
+    """Every unit of a type, open and closed (with the days it opened and closed), by code."""
     require_role(actor, "admin")
     model = _model(unit_type)
     with session_scope(engine) as session:
         communes = {c.id: c.name for c in session.exec(select(Commune))}
-        records = []
-        for unit in session.exec(select(model).order_by(model.code)):
-            record = UnitRecord(unit_type, unit.id, unit.code, unit.name,
-                                closed_on=unit.closed_on,
-                                commune=communes.get(getattr(unit, "commune_id", None)))
-            for name in ("kind", "households", "population", "target_population", "staff"):
-                setattr(record, name, getattr(unit, name, None))
-            records.append(record)
-        return records
+        return [_record(unit_type, unit, communes.get(getattr(unit, "commune_id", None)))
+                for unit in session.exec(select(model).order_by(model.code))]
 
 
 def update_unit(actor: Actor, unit_type: str, unit_id: int, changes: dict, *,
@@ -151,50 +177,297 @@ def update_unit(actor: Actor, unit_type: str, unit_id: int, changes: dict, *,
 
 def close_unit(actor: Actor, unit_type: str, unit_id: int, closed_on: date, *,
                engine: Engine | None = None) -> str:
-    """Close a unit from a date (communes merge, agencies reorganise): from that day it is no longer
-    counted, and files can no longer name it. Closing a commune closes its open clusters too.
-    Figures before the date are unchanged."""
+    """Close a unit from a date (a commune dissolved, an agency reorganised): from that day it is
+    no longer counted, and files can no longer name it. Closing a commune closes its open clusters
+    and agencies too. Figures before the date are unchanged."""
     require_role(actor, "admin")
     model = _model(unit_type)
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
         if unit.closed_on is not None:
             raise DirectoryError(f"{unit.name} đã đóng từ ngày {unit.closed_on:%d/%m/%Y}.")
+        if unit.opened_on is not None and closed_on <= unit.opened_on:
+            raise DirectoryError(f"Ngày đóng phải sau ngày {unit.name} bắt đầu hoạt động "
+                                 f"({unit.opened_on:%d/%m/%Y}).")
         unit.closed_on = closed_on
         session.add(unit)
-        closed = [unit.code]
+        closed = {"cluster": [], "agency": []}
         if unit_type == "commune":
-            for cluster in session.exec(select(Cluster).where(Cluster.commune_id == unit.id,
-                                                             Cluster.closed_on.is_(None))):
-                cluster.closed_on = closed_on
-                session.add(cluster)
-                closed.append(cluster.code)
-        session.add(AuditEvent(at=utcnow(), username=actor.username, action="unit-close",
-                               detail=f"Đóng từ {closed_on:%d/%m/%Y}: {', '.join(closed)}"))
-        also = f" cùng {len(closed) - 1} thôn, cụm dân cư" if len(closed) > 1 else ""
-        return f"Đã đóng {UNIT_LABELS[unit_type]} {unit.name}{also} từ ngày {closed_on:%d/%m/%Y}."
+            for child_type, child in _children(session, unit, lambda m: m.closed_on.is_(None)):
+                child.closed_on = closed_on
+                session.add(child)
+                closed[child_type].append(child.code)
+        codes = [unit.code, *closed["cluster"], *closed["agency"]]
+        _directory_changed(session, actor, "unit-close",
+                           f"Đóng từ {closed_on:%d/%m/%Y}: {', '.join(codes)}")
+        also = " và ".join(f"{len(units)} {UNIT_LABELS[child_type]}"
+                           for child_type, units in closed.items() if units)
+        return (f"Đã đóng {UNIT_LABELS[unit_type]} {unit.name}{' cùng ' + also if also else ''} "
+                f"từ ngày {closed_on:%d/%m/%Y}.")
 
 
 def reopen_unit(actor: Actor, unit_type: str, unit_id: int, *, engine: Engine | None = None) -> str:
-    """Undo a closing made by mistake (a commune's clusters closed the same day reopen with it)."""
+    """Undo a closing made by mistake (a commune's clusters and agencies closed the same day reopen
+    with it). What a merge closed is refused: undo the merge instead (`undo_merge`)."""
     require_role(actor, "admin")
     model = _model(unit_type)
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
         if unit.closed_on is None:
             raise DirectoryError(f"{unit.name} đang hoạt động.")
+        if (target := _merged_into(session, unit_type, unit)) is not None:
+            raise DirectoryError(
+                f"{unit.name} đã được sáp nhập vào {target.kind} {target.name} từ ngày "
+                f"{unit.closed_on:%d/%m/%Y}: không mở lại được. Nếu sáp nhập nhầm, hãy hoàn tác "
+                "việc sáp nhập ở thẻ “Sáp nhập xã”.")
         reopened = [unit.code]
         if unit_type == "commune":
-            for cluster in session.exec(select(Cluster).where(Cluster.commune_id == unit.id,
-                                                             Cluster.closed_on == unit.closed_on)):
-                cluster.closed_on = None
-                session.add(cluster)
-                reopened.append(cluster.code)
+            for _, child in _children(session, unit, lambda m: m.closed_on == unit.closed_on):
+                child.closed_on = None
+                session.add(child)
+                reopened.append(child.code)
         unit.closed_on = None
         session.add(unit)
-        session.add(AuditEvent(at=utcnow(), username=actor.username, action="unit-reopen",
-                               detail=", ".join(reopened)))
+        _directory_changed(session, actor, "unit-reopen", ", ".join(reopened))
         return f"Đã mở lại {UNIT_LABELS[unit_type]} {unit.name}."
+
+
+# ---------------------------------------------------------------- admin: merging communes
+
+
+def plan_merge(actor: Actor, commune_ids: list[int], *, code: str, name: str, kind: str, on: date,
+               engine: Engine | None = None) -> MergePlan:
+    """What `merge_communes` would close and open, for the admin to confirm; nothing is written.
+    Refused (`DirectoryError`) for the same reasons as the merge itself."""
+    require_role(actor, "admin")
+    with session_scope(engine) as session:
+        commune, sources, copies = _plan_merge(session, commune_ids, code, name, kind, on)
+        names = {s.id: s.name for s in sources}
+        closing = [_record("commune", s) for s in sources]
+        closing += [_record(t, old, names[old.commune_id]) for t, old, _ in copies]
+        for record in closing:
+            record.closed_on = on
+        return MergePlan(on, _record("commune", commune), closing,
+                         [_record(t, new, commune.name) for t, _, new in copies])
+
+
+def merge_communes(actor: Actor, commune_ids: list[int], *, code: str, name: str, kind: str,
+                   on: date, engine: Engine | None = None) -> str:
+    """Merge communes of one district into a new one from `on`: the communes, their open clusters
+    and open agencies close that day; the new commune opens that day with a copy of each (same
+    name, kind and sizes; code `<code>-<old code>`; two clusters of the same name get their old
+    commune's name added: `Thôn 1 (Hạ Mỗ)`). Figures before `on` stay those of the old units."""
+    require_role(actor, "admin")
+    with session_scope(engine, writer=True) as session:
+        commune, sources, copies = _plan_merge(session, commune_ids, code, name, kind, on)
+        for source in sources:
+            source.closed_on = on
+            session.add(source)
+        session.add(commune)
+        session.flush()
+        for _, old, new in copies:
+            old.closed_on = on
+            new.commune_id = commune.id
+            session.add_all([old, new])
+        moved = ", ".join(f"{old.code} → {new.code}" for _, old, new in copies)
+        _directory_changed(session, actor, "unit-merge",
+                           f"{', '.join(s.code for s in sources)} → {commune.code} ({commune.kind} "
+                           f"{commune.name}) từ {on:%d/%m/%Y}: {moved}")
+        counts = {t: sum(1 for unit_type, _, _ in copies if unit_type == t) for t in _CHILDREN}
+        return (f"Đã sáp nhập {', '.join(f'{s.kind} {s.name}' for s in sources)} thành "
+                f"{commune.kind} {commune.name} từ ngày {on:%d/%m/%Y}: {counts['cluster']} thôn, "
+                f"cụm dân cư và {counts['agency']} cơ quan, đơn vị chuyển sang xã mới.")
+
+
+def list_merges(actor: Actor, *, engine: Engine | None = None) -> list[MergeRecord]:
+    """The communes made by a merge, newest first."""
+    require_role(actor, "admin")
+    with session_scope(engine) as session:
+        merges = []
+        for commune in session.exec(select(Commune).where(Commune.opened_on.is_not(None))
+                                    .order_by(Commune.opened_on.desc(), Commune.code)):
+            if sources := _merge_sources(session, _merge_copies(session, commune)):
+                merges.append(MergeRecord(
+                    UnitOption(commune.id, commune.code, f"{commune.kind} {commune.name}"),
+                    commune.opened_on, [f"{s.kind} {s.name}" for s in sources]))
+        return merges
+
+
+def undo_merge(actor: Actor, commune_id: int, *, engine: Engine | None = None) -> str:
+    """Undo a merge made by mistake: the new commune and its units are deleted, the communes and
+    units it closed reopen. Refused once anything refers to the new units (figures, imports,
+    accounts, directory imports) or units were added to the new commune."""
+    require_role(actor, "admin")
+    with session_scope(engine, writer=True) as session:
+        commune = _unit(session, Commune, "commune", commune_id)
+        copies = _merge_copies(session, commune)
+        if not copies:
+            raise DirectoryError(f"{commune.kind} {commune.name} không do sáp nhập tạo ra.")
+        children = list(_children(session, commune))
+        refusal = (f"đã đóng từ ngày {commune.closed_on:%d/%m/%Y}" if commune.closed_on else
+                   "có thêm đơn vị sau khi sáp nhập" if len(children) != len(copies) else
+                   "đã có số liệu, lần nhập (kể cả đã hoàn tác) hoặc tài khoản"
+                   if _in_use(session, commune, children) else None)
+        if refusal:
+            raise DirectoryError(f"Không hoàn tác được việc sáp nhập: {commune.kind} "
+                                 f"{commune.name} {refusal}.")
+        sources = _merge_sources(session, copies)
+        for unit in [old for _, old, _ in copies] + sources:
+            unit.closed_on = None
+            session.add(unit)
+        for _, _, new in copies:
+            session.delete(new)
+        session.flush()
+        session.delete(commune)
+        _directory_changed(session, actor, "unit-unmerge",
+                           f"{commune.code} ({commune.kind} {commune.name}) → "
+                           f"{', '.join(s.code for s in sources)}")
+        return (f"Đã hoàn tác việc sáp nhập: {commune.kind} {commune.name} đã được xóa; "
+                f"{', '.join(f'{s.kind} {s.name}' for s in sources)} hoạt động trở lại.")
+
+
+def _plan_merge(session: Session, commune_ids: list[int], code: str, name: str, kind: str,
+                on: date) -> tuple[Commune, list[Commune], list[tuple[str, object, object]]]:
+    """The new commune, the communes merged and (unit type, open unit, its copy) for each of their
+    clusters and agencies; nothing added to the session. `DirectoryError` when refused."""
+    ids = list(dict.fromkeys(commune_ids))
+    if len(ids) < 2:
+        raise DirectoryError("Chọn ít nhất 2 xã, thị trấn để sáp nhập.")
+    code, name = "".join(str(code or "").split()).upper(), _checked("name", name)
+    if not code or len(code) > 40:
+        raise DirectoryError("Mã xã mới phải có từ 1 đến 40 ký tự.")
+    if kind not in COMMUNE_KINDS:
+        raise DirectoryError(f"Loại “{kind}” không có; chọn một trong: {', '.join(COMMUNE_KINDS)}.")
+    sources = [_unit(session, Commune, "commune", i) for i in ids]
+    for source in sources:
+        if source.closed_on is not None:
+            raise DirectoryError(f"{source.kind} {source.name} đã đóng từ ngày "
+                                 f"{source.closed_on:%d/%m/%Y}.")
+        if source.opened_on is not None and on <= source.opened_on:
+            raise DirectoryError(f"Ngày sáp nhập phải sau ngày {source.kind} {source.name} bắt đầu "
+                                 f"hoạt động ({source.opened_on:%d/%m/%Y}).")
+    if len({s.district_id for s in sources}) > 1:
+        raise DirectoryError("Các xã, thị trấn sáp nhập phải thuộc cùng một quận, huyện.")
+    if session.exec(select(Commune.id).where(Commune.code == code)).first() is not None:
+        raise DirectoryError(f"Mã xã “{code}” đã có; chọn mã khác.")
+    if any(unit_key(c.name) == unit_key(name) for c in session.exec(
+            select(Commune).where(or_(Commune.closed_on.is_(None), Commune.closed_on > on)))
+           if c.id not in ids):
+        raise DirectoryError(f"Đã có xã, thị trấn tên “{name}” đang hoạt động; chọn tên khác.")
+    commune = Commune(code=code, name=name, kind=kind, district_id=sources[0].district_id,
+                      opened_on=on)
+    commune_of = {s.id: s for s in sources}
+    copies = [(t, old, _MODELS[t](code=f"{code}-{old.code}", opened_on=on,
+                                  **{f: getattr(old, f) for f in _COPIED[t]}))
+              for s in sources for t, old in _children(session, s, lambda m: m.closed_on.is_(None))]
+    _name_clusters(copies, commune_of)
+    for unit_type in _CHILDREN:
+        new_codes = [new.code for t, _, new in copies if t == unit_type]
+        if too_long := [c for c in new_codes if len(c) > 60]:
+            raise DirectoryError(f"Mã đơn vị mới “{too_long[0]}” dài quá 60 ký tự: chọn mã xã "
+                                 "ngắn hơn.")
+        model = _MODELS[unit_type]
+        if taken := session.exec(select(model.code).where(model.code.in_(new_codes))).first():
+            raise DirectoryError(f"Mã đơn vị “{taken}” đã có; chọn mã xã khác.")
+    return commune, sources, copies
+
+
+def _name_clusters(copies: list, commune_of: dict[int, Commune]) -> None:
+    """Clusters of the same name in the new commune get their old commune's name added."""
+    clusters = [(old, new) for t, old, new in copies if t == "cluster"]
+    keys = [unit_key(new.name) for _, new in clusters]
+    for old, new in clusters:
+        if keys.count(unit_key(new.name)) > 1:
+            new.name = f"{new.name} ({commune_of[old.commune_id].name})"
+    names = [unit_key(new.name) for _, new in clusters]
+    if twice := next((new.name for _, new in clusters if names.count(unit_key(new.name)) > 1),
+                     None):
+        raise DirectoryError(f"Hai thôn, cụm dân cư sẽ cùng tên “{twice}” trong xã mới: sửa tên "
+                             "một thôn trước khi sáp nhập.")
+
+
+def _merge_copies(session: Session, commune: Commune) -> list[tuple[str, object, object]]:
+    """(unit type, old unit, its copy) for each unit a merge copied into this commune."""
+    if commune.opened_on is None:
+        return []
+    prefix, found = f"{commune.code}-", []
+    for unit_type in _CHILDREN:
+        model = _MODELS[unit_type]
+        copies = [u for u in session.exec(select(model).where(
+            model.commune_id == commune.id, model.opened_on == commune.opened_on))
+            if u.code.startswith(prefix)]
+        olds = {u.code: u for u in session.exec(select(model).where(
+            model.code.in_([u.code[len(prefix):] for u in copies]),
+            model.closed_on == commune.opened_on))}
+        found += [(unit_type, olds[u.code[len(prefix):]], u) for u in copies
+                  if u.code[len(prefix):] in olds]
+    return found
+
+
+def _merge_sources(session: Session, copies: list[tuple[str, object, object]]) -> list[Commune]:
+    """The communes a merge closed (from its `_merge_copies`), by name."""
+    ids = {old.commune_id for _, old, _ in copies}
+    return sorted((session.get(Commune, i) for i in ids), key=lambda c: fold(c.name))
+
+
+def _merged_into(session: Session, unit_type: str, unit) -> Commune | None:
+    """The commune a merge moved this closed unit (a commune: its units) into, if any."""
+    if unit_type == "commune":
+        olds = [(t, u.code) for t, u in _children(session, unit,
+                                                   lambda m: m.closed_on == unit.closed_on)]
+    else:
+        olds = [(unit_type, unit.code)]
+    for target in session.exec(select(Commune).where(Commune.opened_on == unit.closed_on)):
+        for child_type in _CHILDREN:
+            model = _MODELS[child_type]
+            codes = [f"{target.code}-{code}" for t, code in olds if t == child_type]
+            if codes and session.exec(select(model.id).where(
+                    model.commune_id == target.id, model.code.in_(codes))).first() is not None:
+                return target
+    return None
+
+
+def _in_use(session: Session, commune: Commune, children: list[tuple[str, object]]) -> bool:
+    """Anything refers to the commune or its units: figures, imports, accounts, unit changes."""
+    clusters = [u.id for t, u in children if t == "cluster"]
+    agencies = [u.id for t, u in children if t == "agency"]
+    checks = [
+        *(select(func.count()).select_from(model).where(or_(
+            model.cluster_id.in_(clusters), model.agency_id.in_(agencies)))
+          for model in (RosterEntry, CountReport)),
+        *(select(func.count()).select_from(model).where(or_(
+            model.commune_id == commune.id, model.agency_id.in_(agencies)))
+          for model in (Upload, User)),
+        select(func.count()).select_from(UnitChange).where(or_(
+            and_(UnitChange.unit_type == "commune", UnitChange.unit_id == commune.id),
+            and_(UnitChange.unit_type == "cluster", UnitChange.unit_id.in_(clusters)),
+            and_(UnitChange.unit_type == "agency", UnitChange.unit_id.in_(agencies))))]
+    return any(session.exec(check).one() for check in checks)
+
+
+def _children(session: Session, commune: Commune, where=None):
+    """(unit type, unit) for the commune's clusters and agencies, by code; `where(model)`: only
+    those meeting that condition."""
+    for unit_type in _CHILDREN:
+        model = _MODELS[unit_type]
+        query = select(model).where(model.commune_id == commune.id).order_by(model.code)
+        for unit in session.exec(query if where is None else query.where(where(model))):
+            yield unit_type, unit
+
+
+def _directory_changed(session: Session, actor: Actor, action: str, detail: str) -> None:
+    """Audit a change to which units are open and refresh the per-area aggregates."""
+    session.add(AuditEvent(at=utcnow(), username=actor.username, action=action, detail=detail))
+    session.flush()
+    aggregates.refresh_areas(session)
+
+
+def _record(unit_type: str, unit, commune: str | None = None) -> UnitRecord:
+    record = UnitRecord(unit_type, unit.id, unit.code, unit.name, commune=commune,
+                        opened_on=unit.opened_on, closed_on=unit.closed_on)
+    for name in ("kind", "households", "population", "target_population", "staff"):
+        setattr(record, name, getattr(unit, name, None))
+    return record
 
 
 def _model(unit_type: str):

@@ -143,7 +143,7 @@ def _import(data: bytes, name: str, sha256: str, *, kind, commune, agency, as_of
         except Exception:  # a file no rule foresaw must still get an answer, not a stack trace
             log.exception("unreadable file %s", name)
             return ImportOutcome(name, "refused", message=UNREADABLE)
-        directory = load_directory(session)
+        directory = load_directory(session, as_of or parsed.as_of or today or date.today())
         try:
             commune_id = _commune_option(directory, commune)
             agency_id = _agency_option(directory, agency)
@@ -491,8 +491,9 @@ def _checked_message(outcome: ImportOutcome, previous: Upload | None) -> str:
 
 
 def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
-               username: str | None) -> Upload:
-    """Write one checked plan in the caller's transaction: all of it or, on any error, none."""
+               username: str | None, *, follow: bool = True) -> Upload:
+    """Write one checked plan in the caller's transaction: all of it or, on any error, none.
+    `follow=False`: the caller brings the aggregates up to date once after a batch of plans."""
     report = plan.report
     upload = Upload(created_at=utcnow(), username=username, file_name=file_name,
                     sha256=sha256, kind=plan.kind, as_of=plan.as_of, commune_id=plan.commune_id,
@@ -509,7 +510,8 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
         _bulk_insert(session, CountReport, plan.counts, upload.id)
     if plan.units:
         apply_unit_rows(session, plan.units, upload.id)
-    aggregates.catch_up(session)
+    if follow:
+        aggregates.catch_up(session)
     session.add(AuditEvent(at=utcnow(), username=username, action="import",
                            detail=f"Lần nhập {upload.id}: {file_name} ({plan.kind}, "
                                   f"{plan.rows_accepted} dòng)"))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry
+from models import (Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry,
+                    open_on)
 from text import fold
 
 
@@ -135,13 +136,12 @@ def progress(as_of: date | None = None, *, district: str | None = None,
     `district`: only that district's communes, clusters and agencies (a city deployment)."""
     as_of = as_of or latest_report_date(engine) or date.today()
     with session_scope(engine) as session:
-        open_on = lambda model: or_(model.closed_on.is_(None), model.closed_on > as_of)  # noqa: E731
-        districts = list(session.execute(select(District).where(open_on(District))
+        districts = list(session.execute(select(District).where(open_on(District, as_of))
                                          .order_by(District.code)).scalars())
-        communes = list(session.execute(select(Commune).where(open_on(Commune))).scalars())
-        clusters = list(session.execute(select(Cluster).where(open_on(Cluster))
+        communes = list(session.execute(select(Commune).where(open_on(Commune, as_of))).scalars())
+        clusters = list(session.execute(select(Cluster).where(open_on(Cluster, as_of))
                                      .order_by(Cluster.code)).scalars())
-        agencies = list(session.execute(select(Agency).where(open_on(Agency))
+        agencies = list(session.execute(select(Agency).where(open_on(Agency, as_of))
                                      .order_by(Agency.code)).scalars())
         campaigns = list(session.execute(select(Campaign).order_by(Campaign.deadline)).scalars())
         roster = _roster_figures(session, as_of)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from importers.report import UnitRow
-from models import Agency, Cluster, Commune, District, UnitChange
+from models import Agency, Cluster, Commune, District, UnitChange, open_on
 from text import fold, unit_key
 
 _CODE = re.compile(r"[^A-Z0-9]+")
@@ -16,7 +17,7 @@ _CODE = re.compile(r"[^A-Z0-9]+")
 
 @dataclass
 class UnitDirectory:
-    """The open units, indexed by code and by name key, for matching rows against."""
+    """The units open on a date, indexed by code and by name key, for matching rows against."""
 
     communes: dict[int, Commune]
     clusters: dict[int, Cluster]
@@ -99,12 +100,14 @@ def _closest(text: str, pool: dict[int, str], limit: int) -> list[str]:
     return [pool[uid] for _, _, uid in found]
 
 
-def load_directory(session: Session) -> UnitDirectory:
-    """The open units as read-only rows (attribute access like the models; no ORM objects)."""
+def load_directory(session: Session, on: date | None = None) -> UnitDirectory:
+    """The units open on `on` (`models.open_on`; None: those not closed) as read-only rows
+    (attribute access like the models; no ORM objects). A file dated before a merge of communes
+    matches the old units, a file dated from the merge on the new ones."""
     def open_rows(model):
         table = model.__table__
-        return {row.id: row for row in session.execute(
-            select(*table.columns).where(table.c.closed_on.is_(None)))}
+        condition = table.c.closed_on.is_(None) if on is None else open_on(table.c, on)
+        return {row.id: row for row in session.execute(select(*table.columns).where(condition))}
     return UnitDirectory(communes=open_rows(Commune), clusters=open_rows(Cluster),
                          agencies=open_rows(Agency))
 
@@ -150,10 +153,12 @@ class _DirectoryWriter:
     def __init__(self, session: Session, upload_id: int | None):
         self.session, self.upload_id = session, upload_id
         self.touched: set[tuple[str, int]] = set()
-        self.communes = list(session.exec(select(Commune)))
+        # A merge leaves a closed unit and its open copy under one name: the open one is matched
+        # (first for the communes' `next`, last in the name dictionaries).
+        self.communes = sorted(session.exec(select(Commune)), key=lambda c: c.closed_on is not None)
         self.districts = list(session.exec(select(District)))
-        self.clusters = list(session.exec(select(Cluster)))
-        self.agencies = list(session.exec(select(Agency)))
+        self.clusters = sorted(session.exec(select(Cluster)), key=lambda c: c.closed_on is None)
+        self.agencies = sorted(session.exec(select(Agency)), key=lambda a: a.closed_on is None)
         self.cluster_by_code = {c.code: c for c in self.clusters}
         self.cluster_by_name = {(c.commune_id, unit_key(c.name)): c for c in self.clusters}
         self.agency_by_code = {a.code: a for a in self.agencies}

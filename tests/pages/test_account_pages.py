@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from db import get_engine, session_scope
 from models import RosterEntry
 from services.auth import authenticate
+from services.directory import find_commune
 from services.progress import progress
 from tests.accounts_helpers import demo_actor, demo_copy  # noqa: F401 (fixture)
 
@@ -151,6 +152,48 @@ def test_admin_edits_and_closes_a_unit(demo_copy, use_database):
     at.tabs[0].button[1].click().run()  # Đóng đơn vị
     assert plain(at.tabs[0].success[0].value).startswith("Đã đóng xã, thị trấn Hồng Hà")
     assert "HONGHA" not in {c.code for c in progress(date(2024, 8, 25), engine=get_engine(demo_copy)).communes}
+
+
+def test_admin_merges_two_communes_after_checking_what_closes_and_opens(demo_copy, use_database):
+    at = page("admin_units", demo_copy, use_database, "quantri")
+    assert "Hoạt động từ" in at.tabs[0].dataframe[0].value.columns
+    tab = at.tabs[3]
+    assert tab.label == "Sáp nhập xã" and not tab.dataframe
+    engine = get_engine(demo_copy)
+    tab.multiselect[0].set_value([find_commune(code, engine=engine).id
+                                  for code in ("THOAN", "THOXUAN")])
+    tab.text_input[0].input("ODIEN")
+    tab.text_input[1].input("Ô Diên")
+    tab.date_input[0].set_value(date(2024, 8, 15))
+    next(b for b in tab.button if b.label == "Xem trước").click().run()
+    tab = at.tabs[3]
+    closing, opening = (table.value for table in tab.dataframe)
+    assert {"THOAN", "THOXUAN", "THOAN-01", "UB-THOXUAN"} <= set(closing["Mã"])
+    assert list(opening["Mã"])[:2] == ["ODIEN", "ODIEN-THOAN-01"]
+    assert "Cụm 1 (Thọ An)" in set(opening["Tên"])
+    tab.checkbox[0].check().run()
+    next(b for b in at.tabs[3].button if b.label == "Sáp nhập").click().run()
+    assert plain(at.tabs[3].success[0].value).startswith(
+        "Đã sáp nhập Xã Thọ An, Xã Thọ Xuân thành Xã Ô Diên từ ngày 15/08/2024")
+    assert list(at.tabs[3].dataframe[0].value["Mã"]) == ["ODIEN"]  # the merges made
+    assert "THOAN" in {c.code for c in progress(date(2024, 8, 14), engine=engine).communes}
+    assert {c.code for c in progress(date(2024, 8, 15), engine=engine).communes} & {
+        "THOAN", "THOXUAN", "ODIEN"} == {"ODIEN"}
+    form = at.tabs[3]
+    form.checkbox[0].check()
+    next(b for b in form.button if b.label == "Hoàn tác sáp nhập").click().run()
+    assert plain(at.tabs[3].success[0].value).startswith("Đã hoàn tác việc sáp nhập")
+    assert "THOAN" in {c.code for c in progress(date(2024, 8, 20), engine=engine).communes}
+    assert not at.tabs[3].dataframe  # no merge left
+
+
+def test_a_refused_merge_shows_why(demo_copy, use_database):
+    at = page("admin_units", demo_copy, use_database, "quantri")
+    tab = at.tabs[3]
+    tab.multiselect[0].set_value([find_commune("THOAN", engine=get_engine(demo_copy)).id])
+    next(b for b in tab.button if b.label == "Xem trước").click().run()
+    assert "Chọn ít nhất 2 xã, thị trấn" in plain(at.tabs[3].error[0].value)
+    assert not at.tabs[3].dataframe
 
 
 def test_admin_adds_an_account_whose_password_is_shown_once(demo_copy, use_database):

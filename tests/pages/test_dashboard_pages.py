@@ -210,3 +210,53 @@ def test_each_role_sees_its_dashboard_pages(monkeypatch, role, titles):
     pages = dashboard_pages(role)
     assert {section: [p.title for p in items] for section, items in pages.items()} == titles
     assert [p.title for items in pages.values() for p in items if p.url_path == ""] == ["Tổng quan"]
+
+
+# ---------------------------------------------------------------- a city of several districts
+
+
+@pytest.fixture
+def city_db(sqlite_engine, use_database):
+    from tests.accounts_helpers import account
+    from tests.dashboard_data import add_counts, d
+    from tests.services.test_city_rollup import city
+    clusters = city(sqlite_engine)
+    account(sqlite_engine, LEADER.username, LEADER.role)
+    add_counts(sqlite_engine, d(20), [(c, 30, 30) for c in clusters if c.startswith("THOAN")])
+    use_database(str(sqlite_engine.url))
+    return sqlite_engine
+
+
+def test_overview_of_a_city_ranks_its_districts_and_opens_one(city_db):
+    app = run_page("overview")
+    assert not app.exception
+    picker = app.selectbox(key="huyen")
+    assert picker.value is None and picker.options == ["Toàn thành phố", "Huyện BV", "Huyện DP",
+                                                       "Huyện HD"]
+    assert "Xếp hạng 3 quận, huyện" in [h.value for h in app.subheader]
+    assert app.code[0].value == dashboard.overview(engine=city_db).summary
+    picker.set_value("DP").run()
+    assert not app.exception
+    expected = dashboard.overview(district="DP", engine=city_db)
+    assert [m.value for m in app.metric] == [card_value(c.standing) for c in expected.campaigns]
+    assert "Xếp hạng 2 xã, thị trấn" in [h.value for h in app.subheader]
+    assert app.code[0].value.startswith("TIẾN ĐỘ CÀI ĐẶT iHaNoi HUYỆN DP")
+
+
+def test_agencies_and_data_quality_of_one_district_of_a_city(city_db):
+    app = run_page("agencies")
+    app.selectbox(key="huyen").set_value("HD").run()
+    assert not app.exception
+    shown = {name for frame in app.dataframe for name in column(frame, "Đơn vị")}
+    assert shown == {"UBND ANTHUONG", "Phòng Nội vụ HD"}
+    app = run_page("data_quality")
+    app.selectbox(key="huyen").set_value("HD").run()
+    assert not app.exception
+    assert column(app.dataframe[0], "Đơn vị") == [
+        s.unit.name for s in quality.data_quality(district="HD", engine=city_db).silent]
+    assert len(app.dataframe[0].value) == 5  # Hoài Đức's 3 clusters and 2 agencies
+
+
+def test_the_district_picker_is_not_shown_for_one_district(demo):
+    app = run_page("overview")
+    assert not [s for s in app.selectbox if s.key == "huyen"]

@@ -75,7 +75,7 @@ def test_overview_curve_has_the_daily_figures_and_the_projection_to_the_deadline
 
 
 def test_overview_ranks_the_communes_furthest_behind_first(history):
-    communes = overview(AS_OF, engine=history).communes
+    communes = overview(AS_OF, engine=history).areas
     assert len(communes) == 16
     assert [c.name for c in communes[:5]] == ["Đan Phượng", "Hạ Mỗ", "Liên Hà", "Liên Hồng",
                                                "Liên Trung"]  # 0%, by name
