@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -40,18 +42,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_database, tmp_path_factory):
-    """The app on a loopback port, on the demo database, with a leader account."""
-    create_user(USER, PASSWORD, "leader", engine=get_engine(demo_database))
+@contextmanager
+def serve(database_url: str, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a loopback port, on a database, with a leader account; its URL."""
+    create_user(USER, PASSWORD, "leader", engine=get_engine(database_url))
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port),
              "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": demo_database}, stdout=output,
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, stdout=output,
             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -68,6 +69,13 @@ def server(demo_database, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_database, tmp_path_factory):
+    """The app on the demo database."""
+    with serve(demo_database, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
