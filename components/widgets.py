@@ -36,6 +36,17 @@ def district_picker(choices: Sequence[tuple[str, str]], *, everything: str = "To
                         key=DISTRICT_KEY, bind="query-params", width=300)
 
 
+def as_of_and_district(bounds: tuple[date, date] | None,
+                       districts: Sequence[tuple[str, str]]) -> tuple[date | None, str | None]:
+    """The as-of date and, in a city, the district, side by side."""
+    left, right = st.columns(2)
+    with left:
+        as_of = as_of_picker(bounds)
+    with right:
+        district = district_picker(districts)
+    return as_of, district
+
+
 def empty_district() -> None:
     st.info("Chưa có danh mục đơn vị và số liệu. Quản trị viên hãy nhập danh mục đơn vị và các "
             "báo cáo (trang Tải lên), hoặc chạy `python cli.py demo` để xem dữ liệu mẫu.")

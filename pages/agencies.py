@@ -9,11 +9,8 @@ from components.session import signed_in_actor
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Cơ quan, đơn vị")
-left, right = st.columns(2)
-with left:
-    as_of = widgets.as_of_picker(bounds := cached.date_bounds())
-with right:
-    district = widgets.district_picker(cached.district_choices())
+as_of, district = widgets.as_of_and_district(bounds := cached.date_bounds(),
+                                             cached.district_choices())
 view = cached.agencies(as_of, district)
 if view.is_empty:
     widgets.empty_district()

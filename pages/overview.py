@@ -9,11 +9,8 @@ from components.session import signed_in_actor
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Tổng quan")
-left, right = st.columns(2)
-with left:
-    as_of = widgets.as_of_picker(bounds := cached.date_bounds())
-with right:
-    district = widgets.district_picker(cached.district_choices())
+as_of, district = widgets.as_of_and_district(bounds := cached.date_bounds(),
+                                             cached.district_choices())
 data = cached.overview(as_of, district)
 if data.is_empty:
     widgets.empty_district()
