@@ -32,7 +32,8 @@ def district_picker(choices: Sequence[tuple[str, str]], *, everything: str = "To
     if len(choices) < 2:
         return None
     names = dict(choices)
-    return st.selectbox("Quận, huyện", [None, *names], format_func=lambda c: names.get(c, everything),
+    return st.selectbox("Quận, huyện", [None, *names],
+                        format_func=lambda code: names.get(code, everything),
                         key=DISTRICT_KEY, bind="query-params", width=300)
 
 

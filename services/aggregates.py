@@ -17,8 +17,9 @@ no district. The city's dashboards read these rows only, whatever the number of 
 
 The tables follow the uploads: `catch_up` brings in the uploads it has not seen (the import service
 calls it after writing, in its transaction), and `refresh_after_undo` puts back the units an undone
-upload touched; a directory change (units import, closing, merging) refreshes every area. Readers call `ensure_current`: one small query when nothing is new, else a catch-up
-in a writer transaction of its own. Anything it cannot follow exactly (an undo it was not told of,
+upload touched; a directory change (units import, closing, merging) refreshes every area. Readers
+call `ensure_current`: one small query when nothing is new, else a catch-up in a writer
+transaction of its own. Anything it cannot follow exactly (an undo it was not told of,
 uploads committed out of order) makes it rebuild from scratch.
 """
 from __future__ import annotations
@@ -240,16 +241,17 @@ def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
                  _sum_units(session, communes, commune_ids=None if units is None else touched))
     districts = district_ids - {None}
     sums = _sum_units(session, communes, direct_of=districts)
-    for (commune_id, campaign), levels in _child_levels(
-            session, "commune", [c.id for c in communes.values()
-                                 if c.district_id in districts]).items():
+    for (commune_id, campaign), levels in read_area_days(
+            session, "commune", [c.id for c in communes.values() if c.district_id in districts],
+            date.max).items():
         _add(sums, (communes[commune_id].district_id, campaign), levels)
     _write_areas(session, "district", districts, sums)
     city = _sum_units(session, communes, direct_of={None})
-    for key, levels in _child_levels(session, "district", None).items():
+    for key, levels in read_area_days(session, "district", None, date.max).items():
         _add(city, (0, key[1]), levels)
-    for (commune_id, campaign), levels in _child_levels(
-            session, "commune", [c.id for c in communes.values() if c.district_id is None]).items():
+    for (commune_id, campaign), levels in read_area_days(
+            session, "commune", [c.id for c in communes.values() if c.district_id is None],
+            date.max).items():
         _add(city, (0, campaign), levels)
     _write_areas(session, "city", {0}, city)
 
@@ -277,14 +279,8 @@ def _sum_units(session: Session, communes: dict, *,
             units += [(kind, i, c, *_window((opened, closed), communes[c]))
                       for i, c, opened, closed in session.execute(query)]
     rows: dict[UnitKey, list[tuple]] = defaultdict(list)
-    for kind in ("cluster", "agency"):
-        ids = [i for k, i, *_ in units if k == kind]
-        for start in range(0, len(ids), 5_000):
-            for row in session.execute(
-                    select(UnitDay.unit_id, UnitDay.source, UnitDay.day, UnitDay.registered,
-                           UnitDay.installed, UnitDay.reported)
-                    .where(UnitDay.unit_type == kind, UnitDay.unit_id.in_(ids[start:start + 5_000]))):
-                rows[kind, row[0]].append(row[1:])
+    for row in read_unit_days(session, [(kind, unit_id) for kind, unit_id, *_ in units]):
+        rows[row[0], row[1]].append(row[2:])
     sums: dict[tuple[int, str], dict] = defaultdict(dict)
     for kind, unit_id, area_id, opened, closed in units:
         if rows.get((kind, unit_id)):
@@ -311,11 +307,6 @@ def _clip(figures: UnitFigures, opened: date | None, closed: date | None) -> lis
     if closed is not None:
         levels.append((closed, 0, 0))
     return levels
-
-
-def _child_levels(session: Session, area_type: str, area_ids: list[int] | None
-                  ) -> dict[tuple[int, str], list[Level]]:
-    return read_area_days(session, area_type, area_ids, date.max)
 
 
 def _add(sums: dict, key: tuple[int, str], levels: list[Level]) -> None:

@@ -2,10 +2,11 @@
 
 `load_scope(as_of, district)` gives an area (the city, or one district) and the areas under it
 (its districts, or its communes) day by day from the area aggregates: what the overview shows,
-whatever the number of units. `load_district(as_of)` gives every open unit's registered and installed figures for each day from
-the first campaign's start to `as_of`, by the rules of `services/progress.py` (so that the figures
-on `as_of` are `progress(as_of)`'s), and each unit's reports. The pure functions below compute
-what the dashboards show from those series: expected by now, paces, projection and status.
+whatever the number of units. `load_district(as_of)` gives every open unit's registered and
+installed figures for each day from the first campaign's start to `as_of`, by the rules of
+`services/progress.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each unit's
+reports. The pure functions below compute what the dashboards show from those series: expected by
+now, paces, projection and status.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
-from services.aggregates import (UnitFigures, ensure_current, read_area_days, read_unit_days)
+from services.aggregates import (CAMPAIGN_OF_UNIT, UnitFigures, ensure_current, read_area_days,
+                                 read_unit_days)
 from text import fold
 
 PACE_WINDOW_DAYS = 7
@@ -190,7 +192,7 @@ class District:
         return {"residents": self.clusters, "staff": self.agencies}.get(key, [])
 
     def campaign_of(self, unit: UnitInfo) -> CampaignInfo | None:
-        return self.campaign("residents" if unit.kind == "cluster" else "staff")
+        return self.campaign(CAMPAIGN_OF_UNIT[unit.kind])
 
     def unit_standing(self, unit: UnitInfo) -> Standing | None:
         campaign = self.campaign_of(unit)
@@ -325,7 +327,6 @@ class Scope:
     area: Area
     children: list[Area]  # communes of a district, or districts of the city
     last_report: date | None
-    districts: int  # open districts on as_of
 
     @property
     def is_empty(self) -> bool:
@@ -353,19 +354,19 @@ def load_scope(as_of: date | None = None, *, district: str | None = None,
         districts = list(session.execute(select(DistrictRow).where(open_on(DistrictRow, as_of))
                                          ).scalars())
         chosen = next((d for d in districts if d.code == district), None) if district else None
-        if chosen is not None:
-            area = ("district", chosen.id, chosen.code, chosen.name, None)
-            children = [("commune", c.id, c.code, c.name, c.kind) for c in session.execute(
-                select(Commune).where(open_on(Commune, as_of),
-                                      Commune.district_id == chosen.id)).scalars()]
-        elif len(districts) > 1:
+        if chosen is None and len(districts) > 1:
             area = ("city", 0, "", "Toàn thành phố", None)
             children = [("district", d.id, d.code, d.name, None) for d in districts]
         else:
-            name = districts[0].name if districts else ""
-            area = ("city", 0, districts[0].code if districts else "", name, None)
-            children = [("commune", c.id, c.code, c.name, c.kind) for c in session.execute(
-                select(Commune).where(open_on(Commune, as_of))).scalars()]
+            communes = select(Commune).where(open_on(Commune, as_of))
+            if chosen is not None:
+                area = ("district", chosen.id, chosen.code, chosen.name, None)
+                communes = communes.where(Commune.district_id == chosen.id)
+            else:  # one district (its name) or none
+                only = districts[0] if districts else None
+                area = ("city", 0, only.code if only else "", only.name if only else "", None)
+            children = [("commune", c.id, c.code, c.name, c.kind)
+                        for c in session.execute(communes).scalars()]
         child_type = children[0][0] if children else "commune"
         levels = read_area_days(session, area[0], [area[1]], as_of)
         child_levels = read_area_days(session, child_type, [c[1] for c in children], as_of)
@@ -383,7 +384,7 @@ def load_scope(as_of: date | None = None, *, district: str | None = None,
     built_children = [build(*child, child_levels, {k: v for (i, k), v in sizes.items()
                                                    if i == child[1]}) for child in children]
     return Scope(as_of, days, campaigns, build(*area, levels, total),
-                 sorted(built_children, key=lambda a: fold(a.name)), last_report, len(districts))
+                 sorted(built_children, key=lambda a: fold(a.name)), last_report)
 
 
 def _area_figures(levels: list[tuple[date, int, int]], days: list[date], size: int

@@ -1,6 +1,7 @@
 """What the dashboard pages show: the campaigns, the communes (or a city's districts), one commune,
 the agencies, and the day's summary for the Zalo groups. Every figure is as of a date, from
-`services.analytics`: the overview reads the area aggregates, so a city costs what a district does."""
+`services.analytics`: the overview reads the area aggregates, so a city costs what a district
+does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -297,8 +298,8 @@ def _silent_text(silent: Sequence[SilentUnit], limit: int = 8) -> str:
 def _silent_districts(silent: dict[int, int], districts: Sequence, limit: int = 8) -> str:
     """`Quận 03 (12 đơn vị); …`, most silent units first ("" when none)."""
     names = {d.id: d.name for d in districts}
-    parts = [f"{names[i]} ({n} đơn vị)" for i, n in sorted(
-        silent.items(), key=lambda item: (-item[1], fold(names.get(item[0], "")))) if i in names and n]
+    ranked = sorted(silent.items(), key=lambda item: (-item[1], fold(names.get(item[0], ""))))
+    parts = [f"{names[i]} ({n} đơn vị)" for i, n in ranked if i in names and n]
     shown = "; ".join(parts[:limit])
     return shown + (f"; và {len(parts) - limit} quận, huyện khác" if len(parts) > limit else "")
 
