@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -62,3 +62,8 @@ LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 def local_time(moment: datetime) -> datetime:
     """A stored UTC timestamp in Vietnam's time, for display."""
     return moment.astimezone(LOCAL_TIME)
+
+
+def vietnam_today(now: datetime | None = None) -> date:
+    """Today's date in Vietnam (Asia/Ho_Chi_Minh), whatever the server's own time zone."""
+    return (now or datetime.now(timezone.utc)).astimezone(LOCAL_TIME).date()
