@@ -1,0 +1,259 @@
+"""The upload preview as a read: each unit a checked plan touches, with its figures before and
+after the import, as of the plan's latest report date (import-formats.md, "Figures as of a date").
+
+Nothing is written and nothing is recounted: the figures before come from the units' daily rows
+(`services.aggregates`, the tables the pages read); the figures after are those rows with the plan
+applied in memory. A roster also changes the units where its people's deciding entries are now (a
+person moving from one cluster to another), so those people's entries are read, and nothing else.
+
+The pure part (a person's deciding entry, how a plan changes a unit's daily rows) is kept apart
+from the reading, in small functions.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Engine
+
+from db import session_scope
+from models import Agency, Cluster, Commune, RosterEntry, open_on
+from services import aggregates, scope
+from services.aggregates import UnitFigures, UnitKey
+from services.auth import Actor
+from services.units import UnitDirectory
+
+NEW_UPLOAD = math.inf  # the upload a plan would become comes after every upload there is
+_BATCH = 5_000  # keys per IN (...) query
+
+
+@dataclass(frozen=True)
+class Figures:
+    registered: int
+    installed: int
+    target: int | None  # target population of a cluster, staff of an agency
+
+
+@dataclass
+class FigureChange:
+    """One unit's figures as of the file's report date, before and after the import."""
+
+    unit_type: str  # cluster | agency
+    code: str
+    name: str
+    commune: str | None
+    before: Figures | None  # None: the import creates the unit
+    after: Figures | None   # None: the import removes the unit
+
+
+ScopeFilter = Callable[[str, object], bool]  # (unit type, unit row with id and commune_id) -> shown
+
+
+# ---------------------------------------------------------------- pure: the rule applied to rows
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A person's roster entry as the rule reads it."""
+
+    unit: UnitKey
+    rank: tuple  # (report date, upload id, row id): the highest decides the person's state
+    registered: bool
+    installed: bool
+    since: date  # the registration date, else the roster's report date
+
+    @property
+    def counted(self) -> tuple[int, int]:
+        return int(self.registered), int(self.installed)
+
+
+def deciding(entries: Iterable[Entry]) -> Entry | None:
+    """The entry that decides a person's state: the latest roster listing them."""
+    return max(entries, key=lambda e: e.rank, default=None)
+
+
+def roster_changes(current: dict, planned: dict) -> dict[UnitKey, dict[date, list[int]]]:
+    """Per unit and day, the change of its roster level (registered, installed) once the plan's
+    entries are in: each planned person's deciding entry (`planned`, by person) replaces their
+    current one (`current`) unless that one is later."""
+    changes: dict[UnitKey, dict[date, list[int]]] = defaultdict(dict)
+    for person, new in planned.items():
+        old = current.get(person)
+        if old is not None and old.rank > new.rank:
+            continue
+        for entry, sign in ((old, -1), (new, 1)):
+            if entry is not None and any(entry.counted):
+                change = changes[entry.unit].setdefault(entry.since, [0, 0])
+                change[0] += sign * entry.counted[0]
+                change[1] += sign * entry.counted[1]
+    return changes
+
+
+def rows_after(rows: list[tuple], level_changes: dict[date, list[int]],
+               report_days: set[date], counts: dict[date, tuple[int, int]]) -> list[tuple]:
+    """A unit's daily rows (source, day, registered, installed, reported) once a plan is in:
+    `level_changes` moves its roster level from those days on, `report_days` are the plan's roster
+    dates for the unit, `counts` its count reports by date (replacing any of the same date)."""
+    count_rows = {r[1]: r for r in rows if r[0] == "count"}
+    count_rows |= {day: ("count", day, registered, installed, True)
+                   for day, (registered, installed) in counts.items()}
+    roster = {r[1]: r for r in rows if r[0] == "roster"}
+    result = list(count_rows.values())
+    level = change = (0, 0)
+    for day in sorted(roster.keys() | level_changes.keys() | report_days):
+        if day in roster:
+            level = roster[day][2:4]
+        if day in level_changes:
+            change = (change[0] + level_changes[day][0], change[1] + level_changes[day][1])
+        reported = bool(roster[day][4]) if day in roster else False
+        result.append(("roster", day, level[0] + change[0], level[1] + change[1],
+                       reported or day in report_days))
+    return result
+
+
+def figures_on(rows: list[tuple], day: date) -> tuple[int, int]:
+    """(registered, installed) of a unit on a day, from its daily rows."""
+    return UnitFigures(rows).on(day)[:2]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None,
+                 scope_filter: ScopeFilter | None = None) -> list[FigureChange]:
+    """Every unit the plan (`services.imports.ImportPlan`, a roster or count report) touches or
+    changes, with its figures before and after, as of the plan's latest report date; only the
+    units `scope_filter` keeps (see `in_scope`). Reads; writes nothing, takes no lock.
+
+    `directory`: the one the plan was matched against (its ids are the plan's); the units shown,
+    their names and targets, are read as of the report date (those open that day, as
+    `services.progress` lists them)."""
+    if plan.units:
+        raise ValueError("unit_changes previews rosters and count reports, not unit directories")
+    rows = plan.entries + plan.counts
+    day = max((r["report_date"] for r in rows), default=plan.as_of)
+    planned = {person: deciding(entries) for person, entries in _planned_entries(plan).items()}
+    report_days: dict[UnitKey, set[date]] = defaultdict(set)
+    for entry in plan.entries:
+        report_days[_key(entry["cluster_id"], entry["agency_id"])].add(entry["report_date"])
+    counts: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
+    for count in plan.counts:  # the plan holds one per unit and date
+        counts[_key(count["cluster_id"], count["agency_id"])][count["report_date"]] = \
+            (count["registered"], count["installed"])
+
+    aggregates.ensure_current(engine)  # a read when current, as after every import
+    with session_scope(engine) as session:
+        changes = roster_changes(_current_entries(session, planned), planned)
+        touched = report_days.keys() | counts.keys()
+        units = touched | changes.keys()
+        unit_rows: dict[UnitKey, list[tuple]] = defaultdict(list)
+        for row in aggregates.read_unit_days(session, units):
+            unit_rows[row[0], row[1]].append(row[2:])
+        shown = _open_units(session, units, day)
+
+    result = []
+    for key, unit in shown.items():
+        if scope_filter is not None and not scope_filter(key[0], unit):
+            continue
+        after = rows_after(unit_rows[key], changes.get(key, {}), report_days.get(key, set()),
+                           counts.get(key, {}))
+        before_figures = Figures(*figures_on(unit_rows[key], day), unit.target)
+        after_figures = Figures(*figures_on(after, day), unit.target)
+        if key in touched or before_figures != after_figures:
+            result.append(FigureChange(key[0], unit.code, unit.name, unit.commune, before_figures,
+                                       after_figures))
+    return sorted(result, key=lambda c: (c.unit_type != "cluster", c.code))
+
+
+def in_scope(actor: Actor | None) -> ScopeFilter | None:
+    """The units an account may see in a preview (`services.scope`): a commune account its
+    commune's clusters, an agency account its agency, an admin all. None: everything."""
+    if actor is None:
+        return None
+
+    def shown(unit_type: str, unit) -> bool:
+        try:
+            if unit_type == "cluster":
+                scope.check_commune(actor, unit.commune_id)
+            else:
+                scope.check_agency(actor, unit.id)
+        except scope.ScopeRefused:
+            return False
+        return True
+    return shown
+
+
+def _planned_entries(plan) -> dict[tuple[str, str], list[Entry]]:
+    """The plan's entries by person; in the file's order, as they would be written."""
+    by_person: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for position, entry in enumerate(plan.entries):
+        by_person[entry["campaign"], entry["person_key"]].append(Entry(
+            _key(entry["cluster_id"], entry["agency_id"]),
+            (entry["report_date"], NEW_UPLOAD, position), bool(entry["registered"]),
+            bool(entry["installed"]), entry["registered_on"] or entry["report_date"]))
+    return by_person
+
+
+def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Entry]:
+    """The deciding entry of each of these people (campaign, person key) in the database."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    for campaign, person_key in people:
+        keys[campaign].append(person_key)
+    found: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for campaign, person_keys in keys.items():
+        for start in range(0, len(person_keys), _BATCH):
+            query = select(
+                RosterEntry.person_key, RosterEntry.cluster_id, RosterEntry.agency_id,
+                RosterEntry.report_date, RosterEntry.upload_id, RosterEntry.id,
+                RosterEntry.registered, RosterEntry.installed,
+                func.coalesce(RosterEntry.registered_on, RosterEntry.report_date),
+            ).where(RosterEntry.campaign == campaign,
+                    RosterEntry.person_key.in_(person_keys[start:start + _BATCH]))
+            for (person_key, cluster_id, agency_id, report_date, upload_id, row_id, registered,
+                 installed, since) in session.execute(query):
+                found[campaign, person_key].append(Entry(
+                    _key(cluster_id, agency_id), (report_date, upload_id, row_id),
+                    bool(registered), bool(installed), since))
+    return {person: deciding(entries) for person, entries in found.items()}
+
+
+@dataclass(frozen=True)
+class _Unit:
+    id: int
+    code: str
+    name: str
+    commune_id: int | None
+    commune: str | None  # the commune's name, when it is open
+    target: int | None
+
+
+def _open_units(session, units: set[UnitKey], day: date) -> dict[UnitKey, _Unit]:
+    """Those of the units open on the day, as `services.progress` lists them: a cluster while its
+    commune is open too, an agency with its commune's name while that is open."""
+    shown: dict[UnitKey, _Unit] = {}
+    clusters = sorted(i for kind, i in units if kind == "cluster")
+    agencies = sorted(i for kind, i in units if kind == "agency")
+    for start in range(0, len(clusters), _BATCH):
+        for row in session.execute(
+                select(Cluster.id, Cluster.code, Cluster.name, Cluster.commune_id, Commune.name,
+                       Cluster.target_population)
+                .join(Commune, Commune.id == Cluster.commune_id)
+                .where(Cluster.id.in_(clusters[start:start + _BATCH]), open_on(Cluster, day),
+                       open_on(Commune, day))):
+            shown["cluster", row[0]] = _Unit(*row)
+    for start in range(0, len(agencies), _BATCH):
+        for row in session.execute(
+                select(Agency.id, Agency.code, Agency.name, Agency.commune_id, Commune.name,
+                       Agency.staff)
+                .outerjoin(Commune, and_(Commune.id == Agency.commune_id, open_on(Commune, day)))
+                .where(Agency.id.in_(agencies[start:start + _BATCH]), open_on(Agency, day))):
+            shown["agency", row[0]] = _Unit(*row)
+    return shown
+
+
+def _key(cluster_id: int | None, agency_id: int | None) -> UnitKey:
+    return ("cluster", cluster_id) if cluster_id is not None else ("agency", agency_id)
