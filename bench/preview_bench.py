@@ -134,7 +134,8 @@ def _roster_bytes(people: list[list], registered_on: date) -> bytes:
                      "Ngày tạo tài khoản"])
     for name, citizen_id, cluster, registered in people:
         writer.writerow([name, citizen_id, cluster, "x" if registered else "",
-                         "x" if registered else "", f"{registered_on:%d/%m/%Y}" if registered else ""])
+                         "x" if registered else "",
+                         f"{registered_on:%d/%m/%Y}" if registered else ""])
     return buffer.getvalue().encode()
 
 

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable
+from typing import Iterable, Iterator
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, create_engine, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
 
 from db import session_scope
-from models import Agency, Cluster, Commune, RosterEntry, open_on
-from services import aggregates, scope
+from models import Agency, Cluster, Commune, District, RosterEntry, open_on
+from services import aggregates
 from services.aggregates import UnitFigures, UnitKey
-from services.auth import Actor
-from services.units import UnitDirectory
+from services.units import UnitDirectory, apply_unit_rows
 
 NEW_UPLOAD = math.inf  # the upload a plan would become comes after every upload there is
 _BATCH = 5_000  # keys per IN (...) query
@@ -50,7 +51,7 @@ class FigureChange:
     after: Figures | None   # None: the import removes the unit
 
 
-ScopeFilter = Callable[[str, object], bool]  # (unit type, unit row with id and commune_id) -> shown
+ScopeFilter = set[tuple[str, str]]  # the (unit type, code) shown: `scope.units_in_scope`'s answer
 
 
 # ---------------------------------------------------------------- pure: the rule applied to rows
@@ -127,13 +128,14 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
                  scope_filter: ScopeFilter | None = None) -> list[FigureChange]:
     """Every unit the plan (`services.imports.ImportPlan`, a roster or count report) touches or
     changes, with its figures before and after, as of the plan's latest report date; only the
-    units `scope_filter` keeps (see `in_scope`). Reads; writes nothing, takes no lock.
+    units in `scope_filter` when given (`services.scope.units_in_scope`). Reads; writes nothing,
+    takes no lock.
 
     `directory`: the one the plan was matched against (its ids are the plan's); the units shown,
     their names and targets, are read as of the report date (those open that day, as
     `services.progress` lists them)."""
     if plan.units:
-        raise ValueError("unit_changes previews rosters and count reports, not unit directories")
+        return _directory_changes(plan.units, plan.as_of, engine, scope_filter)
     rows = plan.entries + plan.counts
     day = max((r["report_date"] for r in rows), default=plan.as_of)
     planned = {person: deciding(entries) for person, entries in _planned_entries(plan).items()}
@@ -157,7 +159,7 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
 
     result = []
     for key, unit in shown.items():
-        if scope_filter is not None and not scope_filter(key[0], unit):
+        if scope_filter is not None and (key[0], unit.code) not in scope_filter:
             continue
         after = rows_after(unit_rows[key], changes.get(key, {}), report_days.get(key, set()),
                            counts.get(key, {}))
@@ -169,22 +171,45 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
     return sorted(result, key=lambda c: (c.unit_type != "cluster", c.code))
 
 
-def in_scope(actor: Actor | None) -> ScopeFilter | None:
-    """The units an account may see in a preview (`services.scope`): a commune account its
-    commune's clusters, an agency account its agency, an admin all. None: everything."""
-    if actor is None:
-        return None
+def _directory_changes(rows: list, day: date, engine: Engine | None,
+                       scope_filter: ScopeFilter | None) -> list[FigureChange]:
+    """A unit directory's changes: its new units, and the units whose target it changes. The
+    directory is copied into a private in-memory database and the rows applied there, by the very
+    code that an import runs (`services.units.apply_unit_rows`); the database is only read."""
+    aggregates.ensure_current(engine)
+    with session_scope(engine) as session, _directory_copy(session) as copy:
+        before = _open_units(session, None, day)
+        apply_unit_rows(copy, rows, None)
+        after = _open_units(copy, None, day)
+        changed = {key for key in before.keys() | after.keys() if key not in before
+                   or key not in after or before[key].target != after[key].target}
+        unit_rows: dict[UnitKey, list[tuple]] = defaultdict(list)
+        for row in aggregates.read_unit_days(session, changed & before.keys()):
+            unit_rows[row[0], row[1]].append(row[2:])
+    result = []
+    for key in changed:
+        old, new = before.get(key), after.get(key)
+        unit = new or old
+        if scope_filter is not None and (key[0], unit.code) not in scope_filter:
+            continue
+        counted = figures_on(unit_rows[key], day)
+        result.append(FigureChange(key[0], unit.code, unit.name, unit.commune,
+                                   old and Figures(*counted, old.target),
+                                   new and Figures(*counted, new.target)))
+    return sorted(result, key=lambda c: (c.unit_type != "cluster", c.code))
 
-    def shown(unit_type: str, unit) -> bool:
-        try:
-            if unit_type == "cluster":
-                scope.check_commune(actor, unit.commune_id)
-            else:
-                scope.check_agency(actor, unit.id)
-        except scope.ScopeRefused:
-            return False
-        return True
-    return shown
+
+@contextmanager
+def _directory_copy(session) -> Iterator[Session]:
+    """A session on a private in-memory SQLite database holding a copy of the unit directory."""
+    with create_engine("sqlite://").connect() as connection:
+        SQLModel.metadata.create_all(connection)
+        for table in (model.__table__ for model in (District, Commune, Cluster, Agency)):
+            values = [dict(row._mapping) for row in session.execute(select(*table.columns))]
+            if values:
+                connection.execute(table.insert(), values)
+        with Session(connection) as copy:
+            yield copy
 
 
 def _planned_entries(plan) -> dict[tuple[str, str], list[Entry]]:
@@ -223,35 +248,31 @@ def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[s
 
 @dataclass(frozen=True)
 class _Unit:
-    id: int
     code: str
     name: str
-    commune_id: int | None
     commune: str | None  # the commune's name, when it is open
     target: int | None
 
 
-def _open_units(session, units: set[UnitKey], day: date) -> dict[UnitKey, _Unit]:
-    """Those of the units open on the day, as `services.progress` lists them: a cluster while its
-    commune is open too, an agency with its commune's name while that is open."""
+def _open_units(session, units: set[UnitKey] | None, day: date) -> dict[UnitKey, _Unit]:
+    """Those of the units (None: all) open on the day, as `services.progress` lists them: a
+    cluster while its commune is open too, an agency with its commune's name while that is open."""
+    clusters = select(Cluster.id, Cluster.code, Cluster.name, Commune.name,
+                      Cluster.target_population).join(Commune, Commune.id == Cluster.commune_id) \
+        .where(open_on(Cluster, day), open_on(Commune, day))
+    agencies = select(Agency.id, Agency.code, Agency.name, Commune.name, Agency.staff) \
+        .outerjoin(Commune, and_(Commune.id == Agency.commune_id, open_on(Commune, day))) \
+        .where(open_on(Agency, day))
     shown: dict[UnitKey, _Unit] = {}
-    clusters = sorted(i for kind, i in units if kind == "cluster")
-    agencies = sorted(i for kind, i in units if kind == "agency")
-    for start in range(0, len(clusters), _BATCH):
-        for row in session.execute(
-                select(Cluster.id, Cluster.code, Cluster.name, Cluster.commune_id, Commune.name,
-                       Cluster.target_population)
-                .join(Commune, Commune.id == Cluster.commune_id)
-                .where(Cluster.id.in_(clusters[start:start + _BATCH]), open_on(Cluster, day),
-                       open_on(Commune, day))):
-            shown["cluster", row[0]] = _Unit(*row)
-    for start in range(0, len(agencies), _BATCH):
-        for row in session.execute(
-                select(Agency.id, Agency.code, Agency.name, Agency.commune_id, Commune.name,
-                       Agency.staff)
-                .outerjoin(Commune, and_(Commune.id == Agency.commune_id, open_on(Commune, day)))
-                .where(Agency.id.in_(agencies[start:start + _BATCH]), open_on(Agency, day))):
-            shown["agency", row[0]] = _Unit(*row)
+    for kind, query, model in (("cluster", clusters, Cluster), ("agency", agencies, Agency)):
+        if units is None:
+            batches = [query]
+        else:
+            ids = sorted(i for k, i in units if k == kind)
+            batches = [query.where(model.id.in_(ids[start:start + _BATCH]))
+                       for start in range(0, len(ids), _BATCH)]
+        for batch in batches:
+            shown.update({(kind, row[0]): _Unit(*row[1:]) for row in session.execute(batch)})
     return shown
 
 

@@ -10,16 +10,15 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from db import session_scope
 from importers.parse import parse_file
-from models import Agency, Commune
-from services.auth import Actor
 from services.imports import import_file, plan_import
-from services.preview import Figures, in_scope, unit_changes
+from services.preview import Figures, unit_changes
 from services.progress import progress
 from services.units import load_directory
+from tests.conftest import sample
 
 START = date(2024, 8, 1)
 COMMUNES = {"THOAN": "Thọ An", "HONGHA": "Hồng Hà"}
@@ -86,7 +85,7 @@ def preview_then_import(engine, data: bytes, name: str, **options) -> list:
              else ("agency", directory.agencies[r["agency_id"]].code) for r in rows}
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     assert {(c.unit_type, c.code): (c.before, c.after) for c in changes} == \
-        {key: (before[key], after[key]) for key in named | changed}
+        {key: (before.get(key), after.get(key)) for key in named | changed}
     return changes
 
 
@@ -218,27 +217,15 @@ def test_generated_previews_equal_the_recounts_before_and_after_the_import(distr
 # ---------------------------------------------------------------- scope, reads only
 
 
-def test_an_account_sees_only_the_units_of_its_scope(district):
-    with session_scope(district) as session:
-        communes = {c.code: c.id for c in session.execute(select(Commune)).scalars()}
-        agencies = {a.name: a.id for a in session.execute(select(Agency)).scalars()}
+def test_only_the_units_in_scope_are_shown(district):
     plan, directory = plan_of(district, counts_file([("Cụm 1", 3, 3), ("Cụm 2", 4, 4)]), "bc.csv",
                               commune="THOAN", as_of=START)
-    thoan = Actor("xa.thoan", "commune", communes["THOAN"], None)
-    hongha = Actor("xa.hongha", "commune", communes["HONGHA"], None)
-    clerk = Actor("vanthu", "agency", None, agencies[AGENCIES[1]])
-    shown = {actor.username: [c.code for c in unit_changes(plan, directory, engine=district,
-                                                           scope_filter=in_scope(actor))]
-             for actor in (thoan, hongha, clerk, Actor("quantri", "admin", None, None))}
-    assert shown == {"xa.thoan": ["THOAN-01", "THOAN-02"], "xa.hongha": [], "vanthu": [],
-                     "quantri": ["THOAN-01", "THOAN-02"]}
-    staff, directory = plan_of(district, person_rows(
-        [("Chi", "001080000003", AGENCIES[0], True, True, None, None),
-         ("Dũng", "001080000004", AGENCIES[1], True, True, None, None)], "Cơ quan, đơn vị",
-        dated=False), "cb.csv", as_of=START)
-    assert [c.code for c in unit_changes(staff, directory, engine=district,
-                                         scope_filter=in_scope(clerk))] == ["MN-THOAN"]
-    assert in_scope(None) is None
+
+    def shown(units):
+        return [c.code for c in unit_changes(plan, directory, engine=district, scope_filter=units)]
+    assert shown(None) == ["THOAN-01", "THOAN-02"]
+    assert shown({("cluster", "THOAN-02"), ("cluster", "HONGHA-01")}) == ["THOAN-02"]
+    assert shown({("agency", "THOAN-01")}) == shown(set()) == []
 
 
 def test_the_preview_writes_nothing(district):
@@ -278,8 +265,18 @@ def test_the_preview_runs_while_a_writer_holds_the_lock(district):
     assert [(c.before.registered, c.after.registered) for c in changes] == [(3, 4)]
 
 
-def test_a_directory_plan_is_not_previewed_here(district):
-    from tests.conftest import sample
-    plan, directory = plan_of(district, sample("danh-muc-don-vi.xlsx"), "dm.xlsx")
-    with pytest.raises(ValueError):
-        unit_changes(plan, directory, engine=district)
+def test_a_directory_shows_its_new_units(engine):
+    changes = preview_then_import(engine, sample("danh-muc-don-vi.xlsx"), "dm.xlsx")
+    assert len(changes) == 129 + 80
+    assert all(c.before is None and c.after == Figures(0, 0, c.after.target) for c in changes)
+
+
+def test_a_directory_shows_the_units_whose_target_it_changes(district):
+    import_file(counts_file([("Cụm 1", 30, 20)]), "bc.csv", commune="THOAN", as_of=START,
+                engine=district)
+    edit = csv_bytes(["Xã", "Thôn", "Số người trong diện"],
+                     [["Thọ An", "Cụm 1", 900], ["Thọ An", "Cụm 2", 810], ["Thọ An", "Cụm 13", 50]])
+    changes = preview_then_import(district, edit, "dm2.csv", as_of=START)
+    assert [(c.code, c.before, c.after) for c in changes] == [
+        ("THOAN-01", Figures(20, 30, 765), Figures(20, 30, 900)),  # Cụm 2 keeps its target
+        ("THOAN-CUM13", None, Figures(0, 0, 50))]
