@@ -239,7 +239,7 @@ def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[s
             ).where(RosterEntry.campaign == campaign,
                     RosterEntry.person_key.in_(person_keys[start:start + _BATCH]))
             for (person_key, cluster_id, agency_id, report_date, upload_id, row_id, registered,
-                 installed, since) in session.execute(query):
+                 installed, since) in session.connection().execute(query):
                 found[campaign, person_key].append(Entry(
                     _key(cluster_id, agency_id), (report_date, upload_id, row_id),
                     bool(registered), bool(installed), since))
