@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from settings import ROOT, database_url
+from settings import ROOT, database_url, private_database_file
 
 
 sqlite3.register_adapter(date, date.isoformat)  # as SQLAlchemy stores dates (raw bulk inserts)
@@ -23,7 +23,7 @@ def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_database_file(Path(path))  # 0600 in a 0700 folder, before SQLite makes it
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -14,10 +14,14 @@ from text import fold
 
 
 class Invalid(ValueError):
-    def __init__(self, code: str, message: str):
+    """`shown`: what the problem quotes instead of the cell, where the cell must not be repeated
+    (a citizen ID in the phone column, masked)."""
+
+    def __init__(self, code: str, message: str, shown: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.shown = shown
 
 
 def as_text(value) -> str:
@@ -280,7 +284,8 @@ def citizen_id(value, *, untyped: bool = False) -> str:
 
 def phone(value, *, untyped: bool = False) -> str:
     """10 digits starting with 0; '' when empty. `+84`/`84` become 0; a 9-digit number cell (or csv
-    value) gets its 0 back. Raises `Invalid('invalid-phone')`."""
+    value) gets its 0 back. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
+    (its `shown` masked) for what `citizen_id` takes as a citizen ID: a row error."""
     if value is None or value == "":
         return ""
     bad = Invalid("invalid-phone",
@@ -321,7 +326,19 @@ def phone(value, *, untyped: bool = False) -> str:
         digits = "0" + digits
     if len(digits) == 10 and digits[0] == "0":
         return digits
-    raise bad
+    try:
+        found = citizen_id(digits, untyped=number)
+    except Invalid:
+        raise bad from None
+    raise Invalid("citizen-id-in-phone",
+                  "Cột số điện thoại có một số giống số CCCD/CMND: số này không được lưu. Hãy ghi "
+                  "số điện thoại 10 chữ số bắt đầu bằng 0 (hoặc để trống); số CCCD ghi ở cột CCCD.",
+                  shown=mask_citizen_id(found))
+
+
+def mask_citizen_id(digits: str) -> str:
+    """A citizen ID as a problem may quote it: `0011•••••789` (an old 9-digit ID: `0•••••789`)."""
+    return digits[:len(digits) - 8] + "•" * 5 + digits[-3:]
 
 
 # ---------------------------------------------------------------- counts

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from db import session_scope
 from models import Agency, AuditEvent, Commune, User, utcnow
-from services.auth import AccountError, Actor, create_user, hash_password
+from services.auth import MAX_USERNAME_LENGTH, AccountError, Actor, create_user, hash_password
 from services.scope import require_role
 
 AUDIT_ACTIONS = {"login": "Đăng nhập", "login-failed": "Đăng nhập sai", "logout": "Đăng xuất",
@@ -76,28 +76,29 @@ def reset_password(actor: Actor, username: str, *, password: str | None = None,
     require_role(actor, "admin")
     password = password or new_password()
     password_hash = hash_password(password)
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         user = _user(session, username)
         user.password_hash = password_hash
         user.failed_logins, user.locked_until = 0, None
         session.add(user)
         session.add(AuditEvent(at=utcnow(), username=actor.username, action="password-reset",
-                               detail=username))
+                               detail=user.username))
     return password
 
 
 def set_active(actor: Actor, username: str, active: bool, *, engine: Engine | None = None) -> str:
     """Disable an account (it can no longer log in, and its open sessions end) or enable it again."""
     require_role(actor, "admin")
-    if username == actor.username and not active:
+    if username.strip() == actor.username and not active:
         raise AccountError("Không thể tự khóa tài khoản của chính mình.")
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         user = _user(session, username)
         user.active = active
         session.add(user)
         session.add(AuditEvent(at=utcnow(), username=actor.username,
-                               action="user-enable" if active else "user-disable", detail=username))
-    return f"Đã {'mở khóa' if active else 'khóa'} tài khoản {username}."
+                               action="user-enable" if active else "user-disable",
+                               detail=user.username))
+    return f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}."
 
 
 def audit_log(actor: Actor, *, action: str | None = None, username: str | None = None,
@@ -114,7 +115,10 @@ def audit_log(actor: Actor, *, action: str | None = None, username: str | None =
 
 
 def _user(session, username: str) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
+    name = username.strip()
+    user = (session.exec(select(User).where(User.username == name)).first()
+            if len(name) <= MAX_USERNAME_LENGTH else None)
     if user is None:
-        raise AccountError(f"Không có tài khoản “{username}”.")
+        shown = name if len(name) <= MAX_USERNAME_LENGTH else name[:MAX_USERNAME_LENGTH] + "…"
+        raise AccountError(f"Không có tài khoản “{shown}”.")
     return user

@@ -1,27 +1,38 @@
-"""Accounts and roles. Passwords are argon2 hashes; there are no default accounts."""
+"""Accounts and roles. Passwords are argon2 hashes; there are no default accounts.
+
+A sign-in that fails says the same thing, after the same work (one argon2 verification), whether
+the name is unknown, the account disabled or locked, or the password wrong: names do not leak.
+"""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, case, literal, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import session_scope
 from models import AuditEvent, User, utcnow
 from services.units import load_directory
-from text import local_time
+from settings import id_hash_key
 
 ROLES = {"leader": "Lãnh đạo", "admin": "Quản trị", "commune": "Cán bộ xã, thị trấn",
          "agency": "Văn thư cơ quan, đơn vị"}
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
+MAX_USERNAME_LENGTH = 64
+SIGN_IN_FAILED = (f"Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa: sau "
+                  f"{MAX_FAILED_LOGINS} lần đăng nhập sai liên tiếp, tài khoản bị khóa "
+                  f"{LOCKOUT.seconds // 60} phút. Nếu vẫn không đăng nhập được, hãy liên hệ quản "
+                  "trị viên.")
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of any account")
 
 
 class AccountError(ValueError):
@@ -43,13 +54,11 @@ def create_user(username: str, password: str, role: str, *, commune: str | None 
                 by: str | None = None) -> Actor:
     """A new account (`by`: the admin who made it, for the audit log). No scope check: the
     command line calls this; the admin page goes through `services.accounts.create_account`."""
-    username = username.strip()
-    if not username or len(username) > 80 or any(ch.isspace() for ch in username):
-        raise AccountError("Tên đăng nhập phải có từ 1 đến 80 ký tự và không có dấu cách.")
+    username = check_username(username)
     if role not in ROLES:
         raise AccountError(f"Vai trò “{role}” không có; chọn một trong: {', '.join(ROLES)}.")
     password_hash = hash_password(password)
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         if session.exec(select(User).where(User.username == username)).first():
             raise AccountError(f"Tài khoản “{username}” đã có.")
         directory = load_directory(session)
@@ -71,30 +80,77 @@ def create_user(username: str, password: str, role: str, *, commune: str | None 
     return Actor(username, role, commune_id, agency_id)
 
 
+def check_username(username: str) -> str:
+    """The username as stored: 1 to 64 characters, no spaces. Checked before anything is stored."""
+    name = username.strip()
+    if not name or len(name) > MAX_USERNAME_LENGTH or any(ch.isspace() for ch in name):
+        raise AccountError(f"Tên đăng nhập phải có từ 1 đến {MAX_USERNAME_LENGTH} ký tự và không "
+                           "có dấu cách.")
+    return name
+
+
 def authenticate(username: str, password: str, *, engine: Engine | None = None,
                  now: datetime | None = None) -> Actor:
-    """The account's actor, or AccountError. Five failures lock the account for 15 minutes."""
+    """The account's actor, or AccountError (`SIGN_IN_FAILED`, whatever the reason).
+
+    Each failure adds one to the account's count in one atomic UPDATE (parallel guesses all
+    count); the fifth in a row locks it for 15 minutes, during which even the right password is
+    refused (and counted). The count starts again after a success or once the lock has ended."""
     now = now or utcnow()
-    failure = "Sai tên đăng nhập hoặc mật khẩu."
-    with session_scope(engine) as session:  # failures are committed too, then raised
-        user = session.exec(select(User).where(User.username == username.strip())).first()
-        if user is None:
-            _verify(_DUMMY_HASH, password)  # as slow as for a real account: names do not leak
-        if user is not None and user.active and user.locked_until and user.locked_until > now:
-            failure = (f"Tài khoản tạm khóa đến {local_time(user.locked_until):%H:%M} do đăng nhập sai "
-                       f"{MAX_FAILED_LOGINS} lần.")
-        elif user is not None and user.active and _verify(user.password_hash, password):
-            user.failed_logins, user.locked_until = 0, None
-            session.add(user)
-            session.add(AuditEvent(at=now, username=user.username, action="login"))
-            return Actor(user.username, user.role, user.commune_id, user.agency_id)
-        elif user is not None and user.active:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            session.add(user)
-        session.add(AuditEvent(at=now, username=username, action="login-failed"))
-    raise AccountError(failure)
+    name = username.strip()
+    if len(name) > MAX_USERNAME_LENGTH:
+        name = ""  # no account has such a name: nothing of it is looked up or stored
+    stored = None
+    if name:
+        with session_scope(engine) as session:
+            stored = session.exec(select(User.password_hash, User.active)
+                                  .where(User.username == name)).first()
+    # Exactly one verification for every attempt, against a dummy hash when there is no usable
+    # account, so that unknown, disabled, locked and wrong all take the same time.
+    usable = stored is not None and stored.active
+    right = _verify(stored.password_hash if usable else _dummy_hash(), password) and usable
+    with session_scope(engine, writer=True) as session:
+        actor = None
+        if right:
+            signed_in = session.execute(
+                update(User)
+                .where(User.username == name, User.active,
+                       User.password_hash == stored.password_hash,
+                       or_(User.locked_until.is_(None), User.locked_until <= now))
+                .values(failed_logins=0, locked_until=None)
+                .returning(User.role, User.commune_id, User.agency_id)).first()
+            if signed_in is not None:
+                actor = Actor(name, *signed_in)
+        if actor is None and usable:
+            session.execute(_count_failure(name, now))
+        session.add(AuditEvent(at=now, username=name if stored is not None else _unknown(username),
+                               action="login" if actor else "login-failed"))
+    if actor is None:
+        raise AccountError(SIGN_IN_FAILED)
+    return actor
+
+
+def _count_failure(username: str, now: datetime):
+    """One more failure, atomically (the database adds it to the row as it is when the UPDATE
+    runs); the MAX_FAILED_LOGINS-th in a row sets the lock, a lock in force stays as it is, and
+    the first failure after a lock ended starts the count again."""
+    lock_ended = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    failures = case((lock_ended, 1), else_=User.failed_logins + 1)
+    locked_until = case((User.locked_until > now, User.locked_until),
+                        (failures >= MAX_FAILED_LOGINS,
+                         literal(now + LOCKOUT, User.__table__.c.locked_until.type)),
+                        else_=None)
+    return (update(User).where(User.username == username, User.active)
+            .values(failed_logins=failures, locked_until=locked_until))
+
+
+def _unknown(username: str) -> str:
+    """What the audit log keeps of a name that is no account: `?` and a short keyed hash (the
+    same name gives the same mark), never the text, which may be a password typed in the wrong
+    box. Three bytes: enough to see repeats, too few to confirm a guessed text."""
+    typed = username.strip()[:MAX_USERNAME_LENGTH + 1].encode()
+    mark = hashlib.blake2b(b"login|" + typed, key=id_hash_key()[:64], digest_size=3)
+    return "?" + mark.hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -114,9 +170,15 @@ def reload_actor(actor: Actor, *, engine: Engine | None = None) -> Actor | None:
 
 
 def record_logout(actor: Actor, *, expired: bool = False, engine: Engine | None = None) -> None:
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         session.add(AuditEvent(at=utcnow(), username=actor.username,
                                action="session-expired" if expired else "logout"))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of no account's password (made on first use, so that importing this is cheap)."""
+    return _hasher.hash("not a password of any account")
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -1,6 +1,7 @@
 """Cell values made typed (spec: "Values")."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -170,11 +171,69 @@ def test_csv_phone_of_nine_digits_gets_its_zero_back():
     assert phone("985431395", untyped=True) == "0985431395"
 
 
-@pytest.mark.parametrize("value", ["098543139", "09854313951", "1985431395", "không", "024 3388 1234", 1.5])
+@pytest.mark.parametrize("value", ["09854313951", "1985431395", "không", "024 3388 1234", 1.5])
 def test_invalid_phones(value):
     with pytest.raises(Invalid) as caught:
         phone(value)
     assert caught.value.code == "invalid-phone"
+    assert caught.value.shown is None  # quoted as written
+
+
+@pytest.mark.parametrize("value, masked", [
+    ("001123456789", "0011•••••789"),
+    ("0011 2345 6789", "0011•••••789"),
+    ("001123456789 / 0985431395", "0011•••••789"),  # the first number is the one read
+    (1123456789.0, "0011•••••789"),                  # a number cell that lost its zeros
+    (11123456789, "0111•••••789"),
+    ("012345678", "0•••••678"),                      # an old 9-digit ID (CMND) written as text
+    ("098543139", "0•••••139"),
+])
+def test_a_citizen_id_in_the_phone_column_is_refused_masked(value, masked):
+    with pytest.raises(Invalid) as caught:
+        phone(value)
+    assert (caught.value.code, caught.value.shown) == ("citizen-id-in-phone", masked)
+    assert "CCCD" in caught.value.message and not re.search(r"\d{3}", caught.value.message)
+
+
+def test_a_phone_beside_a_citizen_id_is_kept_and_the_id_dropped():
+    assert phone("0985431395, 001123456789") == "0985431395"
+
+
+def test_an_end_to_end_import_keeps_a_citizen_id_from_the_phone_column_nowhere(district):
+    """The roster's phone column holds a citizen ID: the row is refused, and the ID is in neither
+    the outcome, the upload's stored report, nor the roster rows."""
+    import json
+
+    from sqlalchemy import text
+
+    from db import session_scope
+    from services.imports import import_file
+    from tests.workbooks import xlsx_bytes
+
+    header = ["STT", "Họ và tên", "Số CCCD", "Số điện thoại", "Thôn", "Đã tạo tài khoản"]
+    data = xlsx_bytes(("Danh sách", [["UBND XÃ ĐỒNG THÁP"], [], header,
+                                     [1, "An", "001000000001", "0985431395", "Cụm 1", "x"],
+                                     [2, "Bình", "", "001198765432", "Cụm 1", "x"],
+                                     [3, "Cúc", "", "0011 9876 5432", "Cụm 2", ""]]))
+    outcome = import_file(data, "ds.xlsx", commune="DONGTHAP", as_of=date(2024, 8, 2),
+                          engine=district)
+    assert (outcome.status, outcome.rows_accepted, outcome.rows_rejected) == ("imported", 1, 2)
+    assert [(p.row, p.column, p.value, p.code) for p in outcome.errors] == [
+        (5, "Số điện thoại", "0011•••••432", "citizen-id-in-phone"),
+        (6, "Số điện thoại", "0011•••••432", "citizen-id-in-phone")]
+    with session_scope(district) as session:
+        report = session.execute(text("SELECT report FROM upload")).scalar_one()
+        rows = session.execute(text("SELECT * FROM rosterentry")).all()
+    seen = {"outcome": json.dumps(outcome.as_json(), ensure_ascii=False, default=str),
+            "messages": " ".join([outcome.message, *(p.message for p in outcome.errors),
+                                  *(p.message for p in outcome.warnings), *outcome.notes]),
+            "report": json.dumps(json.loads(report) if isinstance(report, str) else report,
+                                 ensure_ascii=False),
+            "roster": " ".join(str(value) for row in rows for value in row)}
+    for where, text_seen in seen.items():
+        assert "98765" not in text_seen and "9876 5432" not in text_seen, where
+    assert "0011•••••432" in seen["report"]  # the problem is kept, masked
+    assert len(rows) == 1
 
 
 # ---------------------------------------------------------------- counts

@@ -83,3 +83,37 @@ def test_audit_log_says_who_did_what_newest_first(district, admin):
                                                          ("quantri", "login")]
     assert log[0].at >= log[1].at
     assert [e.action for e in audit_log(admin, action="login", engine=district)] == ["login"]
+
+
+def test_an_admin_cannot_make_a_username_longer_than_64_characters(district, admin):
+    with pytest.raises(AccountError, match="từ 1 đến 64 ký tự"):
+        create_account(admin, "a" * 65, "leader", engine=district)
+    assert [a.username for a in list_accounts(admin, engine=district)] == ["quantri"]
+
+
+def test_a_long_unknown_name_is_quoted_capped_and_nothing_is_written(district, admin):
+    before = len(audit_log(admin, engine=district))
+    for change in (lambda name: reset_password(admin, name, engine=district),
+                   lambda name: set_active(admin, name, False, engine=district)):
+        with pytest.raises(AccountError) as refused:
+            change("x" * 5_000_000)
+        assert str(refused.value) == f"Không có tài khoản “{'x' * 64}…”."
+    assert len(audit_log(admin, engine=district)) == before
+
+
+def test_every_account_change_opens_its_transaction_as_a_writer(district, admin, monkeypatch):
+    import db
+    import services.accounts
+    import services.auth
+    opened = []
+
+    def scope(engine=None, *, writer=False):
+        opened.append(writer)
+        return db.session_scope(engine, writer=writer)
+
+    monkeypatch.setattr(services.accounts, "session_scope", scope)
+    monkeypatch.setattr(services.auth, "session_scope", scope)
+    create_account(admin, "lanhdao", "leader", engine=district)
+    reset_password(admin, "lanhdao", engine=district)
+    set_active(admin, "lanhdao", False, engine=district)
+    assert opened == [True, True, True]
