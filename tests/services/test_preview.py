@@ -228,24 +228,39 @@ def test_only_the_units_in_scope_are_shown(district):
     assert shown({("agency", "THOAN-01")}) == shown(set()) == []
 
 
-def test_the_preview_writes_nothing(district):
+def statements_of(engine, run) -> list[str]:
+    """The SQL statements `run()` sends to the database."""
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.strip())
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def reads_only(statements: list[str]) -> bool:
+    return bool(statements) and all(s.upper() in ("BEGIN", "SELECT 1") or (
+        s.upper().startswith("SELECT") and "LOCK" not in s.upper()) for s in statements)
+
+
+def test_the_preview_writes_nothing_and_takes_no_lock(district):
     import_file(person_rows([("An", "001080000001", "Cụm 1", True, True, None, None)], "Thôn",
                             dated=False), "ds.csv", commune="THOAN", as_of=START, engine=district)
     plan, directory = plan_of(district, person_rows(
         [("An", "001080000001", "Cụm 2", True, True, None, None)], "Thôn", dated=False),
         "ds2.csv", commune="THOAN", as_of=START + timedelta(days=1))
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement.strip())
-    event.listen(district, "before_cursor_execute", record)
-    try:
-        changes = unit_changes(plan, directory, engine=district)
-    finally:
-        event.remove(district, "before_cursor_execute", record)
+    changes = []
+    statements = statements_of(district, lambda: changes.extend(
+        unit_changes(plan, directory, engine=district)))
     assert [c.code for c in changes] == ["THOAN-01", "THOAN-02"]
-    assert statements and all(s.upper() in ("BEGIN", "SELECT 1") or (
-        s.upper().startswith("SELECT") and "LOCK" not in s.upper()) for s in statements), statements
+    assert reads_only(statements), statements
+    units, directory = plan_of(district, sample("danh-muc-don-vi.xlsx"), "dm.xlsx")
+    statements = statements_of(district, lambda: unit_changes(units, directory, engine=district))
+    assert reads_only(statements), statements
 
 
 def test_the_preview_runs_while_a_writer_holds_the_lock(district):
