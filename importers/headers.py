@@ -170,10 +170,15 @@ def fill_merged(rows: list[list], merges: Iterable[tuple[int, int, int, int]],
     """A copy of `rows` where every cell of a merged range holds the range's value.
 
     Only rows in [start, stop) are touched; rows that change are copied, others are shared.
+    The work is bounded by the cells of those rows: merged ranges never overlap in a real
+    workbook, so their areas add up to at most that many cells; a range that would go past that
+    budget (ranges piled on each other, from a hostile file) is left unfilled.
     """
     stop = len(rows) if stop is None else min(stop, len(rows))
     out = list(rows)
     copied: set[int] = set()
+    width = max((len(rows[r]) for r in range(start, stop)), default=0)
+    budget = (stop - start) * width
     for r1, c1, r2, c2 in merges:
         if r1 >= len(rows) or (r2 < start or r1 >= stop):
             continue
@@ -181,7 +186,12 @@ def fill_merged(rows: list[list], merges: Iterable[tuple[int, int, int, int]],
         value = anchor_row[c1] if c1 < len(anchor_row) else ""
         if is_empty(value):
             continue
-        for r in range(max(r1, start), min(r2 + 1, stop)):
+        lo, hi = max(r1, start), min(r2 + 1, stop)
+        area = (hi - lo) * max(0, min(c2, width - 1) - c1 + 1)
+        if area > budget:
+            continue
+        budget -= area
+        for r in range(lo, hi):
             row = out[r]
             last = min(c2, len(row) - 1)  # a range reaching past the sheet's cells is clipped
             if last < c1:
@@ -203,16 +213,29 @@ def _nonempty(row: list) -> int:
     return sum(1 for v in row if not is_empty(v))
 
 
-def _is_parent_row(raw: list[list], merges, i: int) -> bool:
-    """Row i holds a merged parent cell over child cells in row i+1 (and is not a lone title)."""
-    if i + 1 >= len(raw) or _nonempty(raw[i]) < 2:
-        return False
-    below = raw[i + 1]
+def _parent_rows(raw: list[list], merges) -> set[int]:
+    """Rows i holding a merged parent cell over child cells in row i+1 (and not a lone title).
+
+    Linear in the merged ranges and the cells: ranges are grouped by row, and whether a range has
+    a child under it is read from a running count of the filled cells of the row below."""
+    spans: dict[int, list[tuple[int, int]]] = {}
     for r1, c1, r2, c2 in merges:
-        if r1 == i and r2 == i and c2 > c1 and not is_empty(raw[i][c1] if c1 < len(raw[i]) else ""):
-            if any(not is_empty(below[c]) for c in range(c1, min(c2 + 1, len(below)))):
-                return True
-    return False
+        if r1 == r2 and c2 > c1 and r1 + 1 < len(raw):
+            spans.setdefault(r1, []).append((c1, c2))
+    parents = set()
+    for i, row_spans in spans.items():
+        row, below = raw[i], raw[i + 1]
+        if _nonempty(row) < 2:
+            continue
+        filled = [0]
+        for v in below:
+            filled.append(filled[-1] + (not is_empty(v)))
+        n = len(below)
+        for c1, c2 in row_spans:
+            if c1 < len(row) and not is_empty(row[c1]) and filled[min(c2 + 1, n)] > filled[min(c1, n)]:
+                parents.add(i)
+                break
+    return parents
 
 
 def _looks_like_child_row(raw: list[list], i: int) -> bool:
@@ -298,13 +321,14 @@ def find_header(rows: list[list], merges=(), *,
         if len(r) < width:
             r.extend([""] * (width - len(r)))
     top = fill_merged(top_raw, merges, 0, scan + 1)
+    parents = _parent_rows(top_raw, merges)
     best: tuple[int, Header] | None = None
     for i in range(min(scan, len(top))):
         if len(_row_fields(top[i])) < 2:
             continue
-        if _is_parent_row(top_raw, merges, i):
+        if i in parents:
             first, last = i, i + 1
-        elif i > 0 and _is_parent_row(top_raw, merges, i - 1):
+        elif i - 1 in parents:
             first, last = i - 1, i
         elif not merges and _looks_like_child_row(top_raw, i):
             first, last = i, i + 1

@@ -1,6 +1,8 @@
 """Sheets of cell values in, typed rows and an import report out.
 
-`parse_file(data, filename)` reads a spreadsheet (see `importers.read`) and parses it;
+`parse_file(data, filename)` reads a spreadsheet and parses it in a child process with a memory
+and a time limit (`importers.isolated`), after the cheap checks of `importers.read.check`;
+`parse_in_process` does the same in the calling process (the child's work; tests, the fuzzer);
 `parse_sheets(sheets, filename)` parses sheets already read. Unit names are not matched and dates
 are not checked against the report date here: a service does both (it knows the directory and the
 final as-of date).
@@ -8,6 +10,7 @@ final as-of date).
 from __future__ import annotations
 
 import gc
+import pickle
 import re
 from datetime import date, datetime
 
@@ -15,16 +18,29 @@ from importers.headers import fill_merged, find_header, header_text, is_empty, r
 from importers.kinds import (BUILDERS, BuildContext, SheetPlan, detect_kind, fits, name_prefix_column,
                              unknown_table_message)
 from importers.normalise import Invalid, parse_date
-from importers.read import RawSheet, read_sheets
-from importers.report import KIND_LABELS, FileRefused, ImportReport, Kind, ParsedFile
+from importers.isolated import run_isolated
+from importers.read import RawSheet, check, read_sheets
+from importers.report import KIND_LABELS, FileRefused, ImportReport, Kind, ParsedFile, SheetCells
 from text import fold
 
-__all__ = ["parse_file", "parse_sheets", "plan_sheet", "title_date"]
+__all__ = ["parse_file", "parse_in_process", "parse_sheets", "plan_sheet", "title_date"]
 
 
 def parse_file(data: bytes, filename: str, *, kind: Kind | None = None) -> ParsedFile:
-    """Read and parse one uploaded file. Raises `FileRefused` for a file that cannot be used."""
-    return parse_sheets(read_sheets(data, filename), filename, kind=kind)
+    """Read and parse one uploaded file, isolated. Raises `FileRefused` for a file that cannot be
+    used, also when the reader runs out of memory or time, or crashes."""
+    if kind is not None and kind not in BUILDERS:
+        raise ValueError(f"unknown kind {kind!r}")
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    check(data, filename)  # cheap refusals need no child
+    return run_isolated(parse_in_process, data, filename, kind, data=data, filename=filename)
+
+
+def parse_in_process(data: bytes, filename: str, kind: Kind | None = None, *,
+                     progress=None) -> ParsedFile:
+    """`parse_file` in this process: only for bytes already known to be safe, or in a child."""
+    return parse_sheets(read_sheets(data, filename, on_sheet=progress), filename, kind=kind)
 
 
 def parse_sheets(sheets: list[RawSheet], filename: str, *, kind: Kind | None = None) -> ParsedFile:
@@ -34,12 +50,14 @@ def parse_sheets(sheets: list[RawSheet], filename: str, *, kind: Kind | None = N
         raise ValueError(f"unknown kind {kind!r}")
     report = ImportReport(file=filename)
     plans: list[SheetPlan] = []
+    raw_of: dict[int, RawSheet] = {}
     for sheet in sheets:
         plan = plan_sheet(sheet, kind)
         if plan is None:
             report.skipped_sheets.append(sheet.name)
         else:
             plans.append(plan)
+            raw_of[id(plan)] = sheet
     if not plans:
         raise FileRefused("unknown-table", unknown_table_message(kind))
 
@@ -96,7 +114,15 @@ def parse_sheets(sheets: list[RawSheet], filename: str, *, kind: Kind | None = N
     report.as_of = as_of
     report.rows_read = ctx.rows_read
     return ParsedFile(kind=file_kind, rows=ctx.finish(), report=report, as_of=as_of,
-                      only_installed=only_installed)
+                      only_installed=only_installed,
+                      sheets=[_cells(raw_of[id(p)], p) for p in plans])
+
+
+def _cells(sheet: RawSheet, plan: SheetPlan) -> SheetCells:
+    """The sheet's cells as written (not merge-filled), for the rows-to-fix workbook."""
+    end = plan.header.last + 1
+    return SheetCells(sheet.name, sheet.first_row, sheet.rows[:end], plan.header.first,
+                      pickle.dumps(sheet.rows[end:], protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def plan_sheet(sheet: RawSheet, kind: Kind | None = None) -> SheetPlan | None:

@@ -5,6 +5,7 @@ database or Streamlit.
 """
 from __future__ import annotations
 
+import pickle
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Literal
@@ -134,6 +135,23 @@ class ImportReport:
 
 
 @dataclass
+class SheetCells:
+    """One parsed sheet's cells as written, so that the rejected rows can be given back without
+    reading the file again (`services.rows_to_fix`): the rows down to the header (titles and
+    header) and the data rows below it, pickled (one object to hand over; unpacked on demand)."""
+
+    name: str
+    first_row: int  # Excel row number of head[0]
+    head: list[list]
+    header_first: int  # index in `head` of the first header row
+    data: bytes
+
+    def data_rows(self) -> list[list]:
+        """Excel row `first_row + len(head) + i` is `data_rows()[i]`."""
+        return pickle.loads(self.data)  # written by `importers.parse`, never by a user
+
+
+@dataclass
 class ParsedFile:
     """An importer's whole answer: the kind, the date it found, the rows that passed, the report.
 
@@ -145,6 +163,7 @@ class ParsedFile:
     report: ImportReport
     as_of: date | None = None  # from a report-date cell or a title row; None when the file has none
     only_installed: bool = False  # a roster or count report with no registered column
+    sheets: list[SheetCells] = field(default_factory=list)  # the sheets read, as written
 
 
 def _text(value) -> str | None:

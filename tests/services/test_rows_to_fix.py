@@ -7,7 +7,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from services.imports import import_file
+from services.imports import import_file, prepare_import
 from services.rows_to_fix import rows_to_fix
 from tests.accounts_helpers import account
 from tests.conftest import sample
@@ -19,9 +19,10 @@ def test_rejected_rows_keep_their_cells_and_say_why_at_their_excel_row(district)
     data = roster([["Nguyễn Văn An", "001000000001", "Cụm 1", "x", "x", ""],
                    ["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""],
                    ["Lê Văn Cường", "001000000003", "Cụm 2", "có lẽ", "", ""]])
-    outcome = import_file(data, "ds.xlsx", dry_run=True, actor=clerk, engine=district)
+    prepared = prepare_import(data, "ds.xlsx", actor=clerk, engine=district)
+    outcome = prepared.outcome
     assert (outcome.rows_accepted, outcome.rows_rejected) == (1, 2)
-    fix = rows_to_fix(data, "ds.xlsx", outcome.errors)
+    fix = rows_to_fix(prepared.parsed, outcome.errors)
     assert fix.name == "ds-dong-can-sua.xlsx"
     sheet = load_workbook(io.BytesIO(fix.data))["Danh sách"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -39,8 +40,8 @@ def test_rejected_rows_keep_their_cells_and_say_why_at_their_excel_row(district)
 def test_fixed_rows_import_with_no_error(district):
     clerk = account(district, "xa.thoan", "commune", commune="THOAN")
     data = roster([["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""]])
-    outcome = import_file(data, "ds.xlsx", dry_run=True, actor=clerk, engine=district)
-    book = load_workbook(io.BytesIO(rows_to_fix(data, "ds.xlsx", outcome.errors).data))
+    prepared = prepare_import(data, "ds.xlsx", actor=clerk, engine=district)
+    book = load_workbook(io.BytesIO(rows_to_fix(prepared.parsed, prepared.outcome.errors).data))
     book.active["D4"] = "Cụm 9"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -53,15 +54,29 @@ def test_cells_that_look_like_formulas_stay_text(district):
     clerk = account(district, "xa.thoan", "commune", commune="THOAN")
     data = ("Họ và tên;Số CCCD;Thôn;Đã cài đặt\n"
             "=1+2;001000000001;Cụm 99;x\n+3-1;001000000002;=cmd|' /C calc'!A0;x\n").encode()
-    outcome = import_file(data, "ds.csv", dry_run=True, actor=clerk, engine=district)
-    assert outcome.rows_rejected == 2
-    sheet = load_workbook(io.BytesIO(rows_to_fix(data, "ds.csv", outcome.errors).data)).active
+    prepared = prepare_import(data, "ds.csv", actor=clerk, engine=district)
+    assert prepared.outcome.rows_rejected == 2
+    sheet = load_workbook(io.BytesIO(rows_to_fix(prepared.parsed, prepared.outcome.errors).data)).active
     cells = [sheet["A2"], sheet["A3"], sheet["C3"]]
     assert [c.value for c in cells] == ["=1+2", "+3-1", "=cmd|' /C calc'!A0"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
 def test_no_rejected_row_gives_no_file(district):
-    outcome = import_file(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", dry_run=True,
-                          engine=district)
-    assert rows_to_fix(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", outcome.errors) is None
+    prepared = prepare_import(sample("dong-thap-bao-cao-05-8.xlsx"), "bc.xlsx", engine=district)
+    assert prepared.outcome.errors == []
+    assert rows_to_fix(prepared.parsed, prepared.outcome.errors) is None
+
+
+def test_rows_to_fix_never_reads_the_file_again(district, monkeypatch):
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    data = roster([["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""]])
+    prepared = prepare_import(data, "ds.xlsx", actor=clerk, engine=district)
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr("importers.read.read_sheets", no_read)
+    monkeypatch.setattr("importers.parse.read_sheets", no_read)
+    sheet = load_workbook(io.BytesIO(rows_to_fix(prepared.parsed, prepared.outcome.errors).data)).active
+    assert [c.value for c in sheet[4]][:3] == [1, "Trần Thị Bình", "001000000002"]
