@@ -15,7 +15,8 @@ from sqlalchemy import event
 from db import session_scope
 from importers.parse import parse_file
 from services.imports import import_file, plan_import
-from services.preview import Figures, unit_changes
+from services.preview import (NEW_UPLOAD, Entry, Figures, deciding, figures_on, roster_changes,
+                              rows_after, unit_changes)
 from services.progress import progress
 from services.units import load_directory
 from tests.conftest import sample
@@ -87,6 +88,33 @@ def preview_then_import(engine, data: bytes, name: str, **options) -> list:
     assert {(c.unit_type, c.code): (c.before, c.after) for c in changes} == \
         {key: (before.get(key), after.get(key)) for key in named | changed}
     return changes
+
+
+# ---------------------------------------------------------------- the pure part
+
+
+def test_a_persons_latest_entry_decides_and_a_new_upload_wins_on_the_same_date():
+    old = Entry(("cluster", 1), (date(2024, 8, 5), 7, 70), True, True, date(2024, 8, 1))
+    same_day = Entry(("cluster", 2), (date(2024, 8, 5), NEW_UPLOAD, 0), True, False,
+                     date(2024, 8, 3))
+    earlier = Entry(("cluster", 2), (date(2024, 8, 4), NEW_UPLOAD, 1), False, False,
+                    date(2024, 8, 4))
+    assert deciding([old, same_day, earlier]) is same_day
+    assert roster_changes({"p": old}, {"p": same_day}) == {
+        ("cluster", 1): {date(2024, 8, 1): [-1, -1]}, ("cluster", 2): {date(2024, 8, 3): [1, 0]}}
+    assert roster_changes({"p": old}, {"p": earlier}) == {}
+
+
+def test_a_units_rows_after_a_plan_move_its_level_from_a_day_on():
+    rows = [("roster", date(2024, 8, 1), 5, 4, True, None), ("count", date(2024, 8, 3), 9, 9, True),
+            ("roster", date(2024, 8, 6), 6, 5, True, None)]
+    after = rows_after(rows, {date(2024, 8, 2): [1, 1]}, {date(2024, 8, 7)},
+                       {date(2024, 8, 3): (10, 8)})
+    assert sorted(after, key=lambda r: (r[1], r[0])) == [
+        ("roster", date(2024, 8, 1), 5, 4, True), ("roster", date(2024, 8, 2), 6, 5, False),
+        ("count", date(2024, 8, 3), 10, 8, True), ("roster", date(2024, 8, 6), 7, 6, True),
+        ("roster", date(2024, 8, 7), 7, 6, True)]
+    assert [figures_on(after, date(2024, 8, day)) for day in (2, 4, 7)] == [(6, 5), (10, 8), (7, 6)]
 
 
 # ---------------------------------------------------------------- the cases of the old preview
