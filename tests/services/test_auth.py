@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 import services.auth
@@ -113,7 +114,18 @@ def test_unknown_disabled_locked_and_wrong_answer_alike_after_one_verification(d
     assert len(verifications) == 5
 
 
-def test_thirty_parallel_wrong_guesses_all_count_and_lock_the_account(district):
+@pytest.fixture
+def light_hashes(monkeypatch):
+    """Argon2 with small costs (8 KiB, one pass): thirty verifications at once stay cheap on a
+    shared machine; what is tested is the counting, not the hash."""
+    monkeypatch.setattr(services.auth, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    services.auth._dummy_hash.cache_clear()
+    yield
+    services.auth._dummy_hash.cache_clear()
+
+
+def test_thirty_parallel_wrong_guesses_all_count_and_lock_the_account(district, light_hashes):
     account(district, "lanhdao", "leader")
     start = utcnow()
 
