@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from components.format import day, moment, number
-from components.upload_widgets import plain
+from components.safe_text import plain
+from components.tables import show_table
 from models import utcnow
 from services.accounts import AccountSummary, create_account, reset_password, set_active
 from services.auth import ROLES, AccountError, Actor
@@ -36,8 +37,8 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
     if not units:
         st.info("Chưa có đơn vị nào. Nhập danh mục từ Excel ở thẻ “Nhập từ Excel”.")
         return
-    st.dataframe(pd.DataFrame([{COLUMN_LABELS[f]: _shown(getattr(u, f)) for f in SHOWN[unit_type]}
-                               for u in units]), hide_index=True)
+    show_table(pd.DataFrame([{COLUMN_LABELS[f]: _shown(getattr(u, f)) for f in SHOWN[unit_type]}
+                             for u in units]))
     unit = st.selectbox("Chọn đơn vị để sửa hoặc đóng", units, key=f"units-{unit_type}-pick",
                         format_func=lambda u: f"{u.code} — {u.name}" +
                         (f" (đã đóng từ {day(u.closed_on)})" if u.closed_on else
@@ -56,7 +57,7 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
                         + (" Các thôn, cụm dân cư và cơ quan, đơn vị của xã cũng đóng theo."
                            if unit_type == "commune" else ""))
             closed_on = st.date_input("Ngày đóng", value=date.today(), format="DD/MM/YYYY")
-            sure = st.checkbox(f"Tôi chắc chắn muốn đóng {unit.name}")
+            sure = st.checkbox(f"Tôi chắc chắn muốn đóng {plain(unit.name)}")
             if st.form_submit_button("Đóng đơn vị"):
                 if sure:
                     _run(unit_type, lambda: close_unit(actor, unit_type, unit.id, closed_on))
@@ -105,9 +106,9 @@ def _merge_confirm(actor: Actor, request: dict) -> None:
     st.markdown(f"Từ ngày **{day(plan.on)}**: đóng {len(plan.closing)} đơn vị; mở {new.kind} "
                 f"{plain(new.name)} (mã {plain(new.code)}) cùng {len(plan.opening)} đơn vị.")
     st.markdown("**Sẽ đóng**")
-    st.dataframe(_merge_table(plan.closing), hide_index=True)
+    show_table(_merge_table(plan.closing))
     st.markdown("**Sẽ mở**")
-    st.dataframe(_merge_table([new, *plan.opening]), hide_index=True)
+    show_table(_merge_table([new, *plan.opening]))
     sure = st.checkbox(f"Tôi đã kiểm tra và muốn sáp nhập thành {new.kind} {plain(new.name)}",
                        key="merge-sure")
     confirm, cancel = st.columns(2)
@@ -127,11 +128,10 @@ def _merge_table(units: list[UnitRecord]) -> pd.DataFrame:
 
 def _merge_undo(actor: Actor, merges: list[MergeRecord]) -> None:
     st.subheader("Xã, thị trấn mới do sáp nhập")
-    st.dataframe(pd.DataFrame({"Mã": [m.commune.code for m in merges],
-                               "Xã mới": [m.commune.name for m in merges],
-                               "Hoạt động từ": [day(m.on) for m in merges],
-                               "Sáp nhập từ": [", ".join(m.sources) for m in merges]}),
-                 hide_index=True)
+    show_table(pd.DataFrame({"Mã": [m.commune.code for m in merges],
+                             "Xã mới": [m.commune.name for m in merges],
+                             "Hoạt động từ": [day(m.on) for m in merges],
+                             "Sáp nhập từ": [", ".join(m.sources) for m in merges]}))
     with st.form("merge-undo"):
         st.markdown("**Hoàn tác sáp nhập** (nếu nhầm): xóa xã mới cùng các đơn vị của xã, mở lại "
                     "các xã cũ. Chỉ làm được khi xã mới chưa có số liệu, lần nhập hay tài khoản.")

@@ -6,6 +6,7 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from components import format as fmt
+from components.safe_text import chart_text
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 _LINE = {"registered": "#0072B2", "target": "#000000", "expected": "#6E6E6E",
@@ -58,7 +59,7 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
     """Horizontal bars of each unit's percent, furthest behind on top, one trace per status so the
     legend names every colour; at-risk and behind bars are also hatched. `units`: UnitProgress."""
     shown = [u for u in units if u.standing.percent is not None]
-    order = [u.name for u in shown]
+    order = [chart_text(u.name) for u in shown]
     figure = go.Figure()
     for status in fmt.STATUS_LABELS:
         members = [u for u in shown if u.standing.status == status]
@@ -66,7 +67,8 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
             continue
         figure.add_bar(
             orientation="h", name=fmt.status_label(status), showlegend=True,
-            x=[u.standing.percent * 100 for u in members], y=[u.name for u in members],
+            x=[u.standing.percent * 100 for u in members],
+            y=[chart_text(u.name) for u in members],
             text=[fmt.percent(u.standing.percent) for u in members], textposition="outside",
             cliponaxis=False,
             marker=dict(color=fmt.STATUS_COLOURS[status],

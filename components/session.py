@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
+from components.incident import require_routing
 from services.auth import Actor, record_logout, reload_actor
 
 IDLE_LIMIT = timedelta(minutes=int(os.environ.get("TRACKER_SESSION_MINUTES", "30")))
@@ -38,7 +39,9 @@ def current_actor(now: datetime | None = None) -> Actor | None:
 
 
 def signed_in_actor() -> Actor:
-    """For a page: the signed-in actor; the page stops, showing nothing else, when there is none."""
+    """For a page: the signed-in actor; the page stops, showing nothing else, when there is none.
+    A page that Streamlit runs by itself, not through app.py, is sent through app.py first."""
+    require_routing()
     actor = current_actor()
     if actor is None:
         st.warning("Vui lòng đăng nhập.")

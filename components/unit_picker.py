@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.upload_widgets import plain
+from components.safe_text import plain
 from services.auth import Actor
 from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
                                 find_commune)

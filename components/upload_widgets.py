@@ -7,13 +7,14 @@ escaped (`plain`), never rendered as Markdown.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from components.format import day, moment, number
+from components.safe_text import plain
+from components.tables import show_table
 from importers.report import KIND_LABELS
 from services.auth import Actor
 from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
@@ -22,14 +23,6 @@ from services.imports import FigureChange, ImportOutcome, import_file
 from services.rows_to_fix import rows_to_fix
 from services.scope import UPLOAD_KINDS, ScopeRefused
 from services.uploads import UndoRefused, UploadSummary, undo_upload
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Text shown as it is: Markdown and HTML characters escaped."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
 
 def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -> None:
     """The whole flow for one file. `kind`: a fixed kind of table (the directory page: `units`)."""
@@ -50,7 +43,8 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
     signature = (hashlib.sha256(data).hexdigest(), file.name, tuple(sorted(options.items())))
     preview = st.session_state.get(f"{key}-preview")
     if preview is None or preview[0] != signature:
-        with st.spinner(f"Đang đọc và kiểm tra {file.name} ({number(len(data) / 1024)} KB)…"):
+        size = number(len(data) / 1024)
+        with st.spinner(f"Đang đọc và kiểm tra {plain(file.name)} ({size} KB)…"):
             try:
                 outcome = import_file(data, file.name, dry_run=True, preview=True, actor=actor,
                                       **options)
@@ -104,7 +98,7 @@ def show_outcome(outcome: ImportOutcome, fix=None) -> None:
         st.caption("Trang tính bỏ qua (không có bảng): " + plain(", ".join(outcome.skipped_sheets)))
     if outcome.changes:
         st.subheader("Số liệu thay đổi (trước → sau)")
-        st.dataframe(changes_table(outcome.changes), hide_index=True, width="stretch")
+        show_table(changes_table(outcome.changes), width="stretch")
     if outcome.errors:
         st.subheader(f"Dòng bị từ chối ({number(outcome.rows_rejected)})")
         show_problems([p.as_dict() for p in outcome.errors])
@@ -118,8 +112,8 @@ def show_outcome(outcome: ImportOutcome, fix=None) -> None:
 
 def show_problems(problems: list[dict]) -> None:
     """Problems in Excel's order, the reason column wide."""
-    st.dataframe(problems_table(problems), hide_index=True,
-                 column_config={"Lý do": st.column_config.TextColumn(width="large")})
+    show_table(problems_table(problems),
+               column_config={"Lý do": st.column_config.TextColumn(width="large")})
 
 
 def problems_table(problems: list[dict]) -> pd.DataFrame:

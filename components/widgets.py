@@ -9,6 +9,8 @@ import streamlit as st
 
 from components import charts
 from components import format as fmt
+from components.safe_text import plain
+from components.tables import show_table
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -72,7 +74,7 @@ def campaign_card(progress) -> None:
     """One campaign (or a commune's residents): the figures a leader reads first."""
     s = progress.standing
     with st.container(border=True):
-        st.markdown(f"**{progress.name}**")
+        st.markdown(f"**{plain(progress.name)}**")
         st.metric("Đã tạo tài khoản / chỉ tiêu",
                   f"{fmt.number(s.registered)} / {fmt.number(s.size)}")
         st.markdown(f"{status_badge(s.status)} &nbsp; **{fmt.percent(s.percent)}**",
@@ -97,7 +99,7 @@ def campaign_card(progress) -> None:
 def campaign_curves(campaigns: Sequence) -> None:
     for column, progress in zip(st.columns(len(campaigns)), campaigns):
         with column:
-            st.markdown(f"**{progress.name}**")
+            st.markdown(f"**{plain(progress.name)}**")
             st.plotly_chart(charts.campaign_curve(progress), config=charts.CONFIG,
                             key=f"curve-{progress.key}")
 
@@ -115,14 +117,16 @@ def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str)
     if not records:
         st.success(empty)
         return
-    frame = pd.DataFrame({header: [get(r) for r in records] for header, get, _ in columns})
-    styler = frame.style.format({header: _FORMATS[kind] for header, _, kind in columns},
-                                na_rep=fmt.NONE)
-    for header, _, kind in columns:
-        if kind == "status":
-            styler = styler.map(lambda v: f"background-color:{fmt.STATUS_FILLS.get(v, '')}",
-                                subset=[header])
-    st.dataframe(styler, hide_index=True, key=key, placeholder=fmt.NONE)
+    def style(styler):
+        styler = styler.format({header: _FORMATS[kind] for header, _, kind in columns},
+                               na_rep=fmt.NONE)
+        for header, _, kind in columns:
+            if kind == "status":
+                styler = styler.map(lambda v: f"background-color:{fmt.STATUS_FILLS.get(v, '')}",
+                                    subset=[header])
+        return styler
+    show_table(pd.DataFrame({header: [get(r) for r in records] for header, get, _ in columns}),
+               style=style, key=key, placeholder=fmt.NONE)
 
 
 def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) -> None:

@@ -3,11 +3,12 @@ import streamlit as st
 
 from components.admin_widgets import account_actions, accounts_table, create_account_form
 from components.session import signed_in_actor
-from components.upload_widgets import plain
+from components.safe_text import plain
+from components.tables import show_table
 from services.accounts import list_accounts
 
-st.title("Tài khoản")
 actor = signed_in_actor()
+st.title("Tài khoản")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được quản lý tài khoản.")
     st.stop()
@@ -20,7 +21,7 @@ if result:
         st.caption("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho người dùng.")
 accounts = list_accounts(actor)
 if accounts:
-    st.dataframe(accounts_table(accounts), hide_index=True)
+    show_table(accounts_table(accounts))
     account_actions(actor, accounts)
 else:
     st.info("Chưa có tài khoản nào.")

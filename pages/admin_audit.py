@@ -4,10 +4,11 @@ import streamlit as st
 
 from components.format import moment
 from components.session import signed_in_actor
+from components.tables import show_table
 from services.accounts import AUDIT_ACTIONS, audit_log
 
-st.title("Nhật ký hoạt động")
 actor = signed_in_actor()
+st.title("Nhật ký hoạt động")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được xem nhật ký.")
     st.stop()
@@ -20,7 +21,7 @@ if not events:
     st.info("Không có sự kiện nào khớp.")
     st.stop()
 st.caption(f"{len(events)} sự kiện gần nhất, mới nhất ở trên.")
-st.dataframe(pd.DataFrame({
+show_table(pd.DataFrame({
     "Lúc": [moment(e.at) for e in events], "Tài khoản": [e.username or "(hệ thống)" for e in events],
     "Việc": [AUDIT_ACTIONS.get(e.action, e.action) for e in events],
-    "Chi tiết": [e.detail or "" for e in events]}), hide_index=True)
+    "Chi tiết": [e.detail or "" for e in events]}))

@@ -2,11 +2,11 @@
 import streamlit as st
 
 from components.session import signed_in_actor
-from components.upload_widgets import plain
+from components.safe_text import plain
 from services.directory import DirectoryError, list_campaigns, update_campaign
 
-st.title("Chiến dịch")
 actor = signed_in_actor()
+st.title("Chiến dịch")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được sửa chiến dịch.")
     st.stop()
@@ -19,7 +19,7 @@ if not campaigns:
     st.stop()
 for campaign in campaigns:
     with st.form(f"campaign-{campaign.key}"):
-        st.subheader(campaign.name)
+        st.subheader(plain(campaign.name))
         name = st.text_input("Tên chiến dịch", value=campaign.name)
         start, deadline, target = st.columns(3)
         start = start.date_input("Ngày bắt đầu", value=campaign.start, format="DD/MM/YYYY")

@@ -5,8 +5,8 @@ from components.admin_widgets import merge_editor, unit_editor
 from components.session import signed_in_actor
 from components.upload_widgets import upload_flow
 
-st.title("Danh mục đơn vị")
 actor = signed_in_actor()
+st.title("Danh mục đơn vị")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được sửa danh mục đơn vị.")
     st.stop()

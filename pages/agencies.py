@@ -4,6 +4,7 @@ import streamlit as st
 from components import format as fmt
 from components import widgets
 from components import cached
+from components.safe_text import plain
 from components.session import signed_in_actor
 
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
@@ -20,7 +21,7 @@ widgets.campaign_card(view.campaign)
 
 for number, group in enumerate(view.groups):
     below = sum(1 for a in group.agencies if (a.standing.percent or 0) < 1)
-    st.subheader(group.name)
+    st.subheader(plain(group.name))
     st.markdown(f"{widgets.status_badge(group.standing.status)} &nbsp; "
                 f"{fmt.number(group.standing.registered)}/{fmt.number(group.standing.size)} "
                 f"({fmt.percent(group.standing.percent)}); **{below}** trên "

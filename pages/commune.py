@@ -5,8 +5,8 @@ from components import charts, widgets
 from components.session import signed_in_actor
 from components import cached
 
-st.title("Xã, thị trấn")
 actor = signed_in_actor()
+st.title("Xã, thị trấn")
 district = widgets.district_picker(cached.district_choices()) if actor.role != "commune" else None
 choices = dict(cached.commune_choices(actor, district))
 if not choices:

@@ -5,14 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from components.format import number
+from components.safe_text import plain
 from components.session import signed_in_actor
+from components.tables import show_table
 from components.unit_picker import pick_unit
-from components.upload_widgets import plain
 from services.follow_up import residents_to_visit, residents_workbook, staff_to_visit, staff_workbook
 from services.scope import ScopeRefused
 
-st.title("Danh sách cần vận động")
 actor = signed_in_actor()
+st.title("Danh sách cần vận động")
 commune, agency = pick_unit(actor, "follow-up")
 if commune is None and agency is None:
     st.info("Danh sách có thông tin cá nhân, chỉ dành cho cán bộ xã, văn thư cơ quan và quản trị "
@@ -23,8 +24,8 @@ try:
 except ScopeRefused as refusal:
     st.error(plain(str(refusal)))
     st.stop()
-st.caption(f"{(commune or agency).name}: những người có trong danh sách đã tải lên mà chưa tạo tài "
-           "khoản iHaNoi (theo danh sách gần nhất có tên họ).")
+st.caption(f"{plain((commune or agency).name)}: những người có trong danh sách đã tải lên mà chưa "
+           "tạo tài khoản iHaNoi (theo danh sách gần nhất có tên họ).")
 if not people:
     st.success("Không còn ai cần vận động trong các danh sách đã tải lên (hoặc chưa có danh sách "
                "từng người nào).")
@@ -37,7 +38,7 @@ st.metric("Số người cần vận động", number(len(shown)))
 table = pd.DataFrame([{"Đơn vị": p.unit, "Họ và tên": p.full_name, "Ngày sinh": p.born,
                        "Số điện thoại": p.phone or "", "Chức vụ": p.position or "",
                        "Đã cài đặt": "Có" if p.installed else "Chưa"} for p in shown])
-st.dataframe(table if agency else table.drop(columns="Chức vụ"), hide_index=True)
+show_table(table if agency else table.drop(columns="Chức vụ"))
 book = residents_workbook(actor, commune.id) if commune else staff_workbook(actor, agency.id)
 st.download_button("Tải danh sách để in (Excel, mỗi thôn một trang)" if commune else
                    "Tải danh sách để in (Excel)", book.data, book.name, mime=book.mime,

@@ -3,11 +3,13 @@ import streamlit as st
 
 from components.format import day, moment, number
 from components.session import signed_in_actor
-from components.upload_widgets import plain, show_problems, undo_controls, uploads_table
+from components.safe_text import plain
+from components.tables import show_table
+from components.upload_widgets import show_problems, undo_controls, uploads_table
 from services.uploads import list_uploads
 
-st.title("Lịch sử tải lên")
 actor = signed_in_actor()
+st.title("Lịch sử tải lên")
 if actor.role not in ("admin", "commune", "agency"):
     st.info("Tài khoản lãnh đạo không tải tệp lên nên không có lịch sử tải lên.")
     st.stop()
@@ -15,7 +17,7 @@ uploads = list_uploads(actor=actor)
 if not uploads:
     st.info("Chưa có lần tải lên nào. Tải tệp ở trang Tải lên.")
     st.stop()
-st.dataframe(uploads_table(uploads), hide_index=True)
+show_table(uploads_table(uploads))
 chosen = st.selectbox("Xem một lần nhập", uploads, format_func=lambda u: (
     f"Số {u.id} · {u.file_name} · {moment(u.created_at)}" + (" · đã hoàn tác" if u.undone_at else "")))
 st.markdown(f"**{plain(chosen.file_name)}** — ngày báo cáo {day(chosen.as_of)}, đọc "

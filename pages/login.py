@@ -1,10 +1,12 @@
 """Đăng nhập: username and password; five failures lock the account for 15 minutes."""
 import streamlit as st
 
+from components.incident import require_routing
+from components.safe_text import plain
 from components.session import sign_in
-from components.upload_widgets import plain
 from services.auth import AccountError, authenticate
 
+require_routing()  # when Streamlit runs this file before app.py's routing
 st.title("Theo dõi cài đặt iHaNoi — huyện Đan Phượng")
 if st.session_state.get("expired"):
     st.info("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")

@@ -4,6 +4,7 @@ import streamlit as st
 from components import format as fmt
 from components import widgets
 from components import cached
+from components.safe_text import plain
 from components.session import signed_in_actor
 
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
@@ -22,7 +23,7 @@ st.download_button("Tải báo cáo Excel", workbook, type="primary", icon=":mat
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.markdown(
     f"Tệp Excel gồm một trang cho mỗi đối tượng, số liệu tính đến ngày **{fmt.day(used)}**:\n"
-    + "\n".join(f"- **{c.name}**: {fmt.number(c.standing.registered)}/"
+    + "\n".join(f"- **{plain(c.name)}**: {fmt.number(c.standing.registered)}/"
                 f"{fmt.number(c.standing.size)} ({fmt.percent(c.standing.percent)}), "
                 f"{fmt.STATUS_LABELS[c.standing.status].lower()}" for c in overview.campaigns)
     + "\n\nMỗi bảng có tỷ lệ, trạng thái (tô màu), dòng tổng cộng, tiêu đề cố định khi cuộn, và đã "

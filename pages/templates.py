@@ -3,12 +3,12 @@ import streamlit as st
 
 from components.session import signed_in_actor
 from components.unit_picker import pick_unit
-from components.upload_widgets import plain
+from components.safe_text import plain
 from services.scope import ScopeRefused
 from services.templates import count_report_template, resident_roster_template, staff_roster_template
 
-st.title("Biểu mẫu")
 actor = signed_in_actor()
+st.title("Biểu mẫu")
 commune, agency = pick_unit(actor, "templates")
 if commune is None and agency is None:
     st.info("Tài khoản này không tải số liệu lên nên không cần biểu mẫu.")
@@ -27,7 +27,7 @@ try:
 except ScopeRefused as refusal:
     st.error(plain(str(refusal)))
     st.stop()
-st.subheader((commune or agency).name)
+st.subheader(plain((commune or agency).name))
 for template, label in templates:
     st.download_button(label, template.data, template.name, mime=template.mime,
                        icon=":material/download:", key=template.name)

@@ -5,8 +5,8 @@ import streamlit as st
 from components.session import signed_in_actor
 from components.upload_widgets import upload_flow
 
-st.title("Tải lên số liệu")
 actor = signed_in_actor()
+st.title("Tải lên số liệu")
 if actor.role not in ("admin", "commune", "agency"):
     st.info("Tài khoản lãnh đạo chỉ xem số liệu; việc tải tệp lên do cán bộ xã và văn thư cơ quan "
             "thực hiện.")

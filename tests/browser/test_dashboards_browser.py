@@ -1,11 +1,13 @@
 """`streamlit run app.py` on the demo, driven by headless Chromium: log in, read the overview and one
-commune as a person would, and keep screenshots in docs/screenshots/ for the README."""
+commune as a person would, and take screenshots: into docs/screenshots/ for the README only when
+TRACKER_SCREENSHOTS=1 asks for it (a test run leaves the tracked files alone)."""
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -23,7 +25,8 @@ from services.auth import create_user
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("TRACKER_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "tracker-screenshots")
 USER, PASSWORD = "kiem-thu-trinh-duyet", "mat-khau-kiem-thu"
 LATEST = date(2024, 8, 30)  # the demo's latest report date
 MID = date(2024, 8, 12)  # mid-campaign: statuses differ, projections show
