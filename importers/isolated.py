@@ -15,6 +15,7 @@ Limits: `TRACKER_READER_MEMORY_MB` (default 1024, the child's whole address spac
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import multiprocessing
 import os
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
 
 from importers.read import _SAVE_AS_XLSX
 from importers.report import FileRefused
@@ -69,9 +71,37 @@ def _ctx():
 
 def warm_up() -> None:
     """Start the fork server now (it starts on first use otherwise)."""
-    from multiprocessing import forkserver
     _ctx()
     forkserver.ensure_running()
+
+
+class _Popen(popen_forkserver.Popen):
+    """The stdlib's launch, without the parent's `__main__` in what the child prepares: each
+    child would import it again, and under Streamlit `__main__` is the page script (app.py), run
+    top to bottom in every child. The child needs only `fn`, imported by name."""
+
+    def _launch(self, process_obj):
+        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
+                     if not k.startswith("init_main_from")}
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Process(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,8 +165,8 @@ def run_isolated(fn, *args, data: bytes = b"", filename: str = "", memory: int |
     receiver, sender = ctx.Pipe(duplex=False)
     fd, stderr_path = tempfile.mkstemp(prefix="tracker-reader-", suffix=".log")
     os.close(fd)
-    proc = ctx.Process(target=_child, args=(sender, stderr_path, fn, args, memory, seconds, WATCHDOG),
-                       daemon=True)
+    proc = _Process(target=_child, args=(sender, stderr_path, fn, args, memory, seconds, WATCHDOG),
+                    daemon=True)
     at = None
     timed_out = False
     message = None

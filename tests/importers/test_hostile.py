@@ -6,6 +6,9 @@ tested with functions that misbehave on purpose. Timings: bench/import_bench.py.
 """
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 from sqlalchemy import text
 
@@ -120,6 +123,18 @@ def test_a_bug_in_the_child_is_logged_with_the_file_hash_and_refused(caplog):
     assert caught.value.code == "reader-crashed"
     assert "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" in caplog.text
     assert "KeyError" in caplog.text
+
+
+def test_the_child_never_runs_the_parents_main_script(monkeypatch, tmp_path):
+    # Under Streamlit, __main__ is the page script: a child that imported it would run the app.
+    marker = tmp_path / "ran"
+    script = tmp_path / "app.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert run_isolated(hog, 16) == 1
+    assert not marker.exists()
 
 
 def test_limits_come_from_the_environment(monkeypatch):
