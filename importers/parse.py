@@ -13,6 +13,7 @@ import gc
 import pickle
 import re
 from datetime import date, datetime
+from itertools import islice
 
 from importers.headers import fill_merged, find_header, header_text, is_empty, relative_merges
 from importers.kinds import (BUILDERS, BuildContext, SheetPlan, detect_kind, fits, name_prefix_column,
@@ -22,6 +23,8 @@ from importers.isolated import run_isolated
 from importers.read import RawSheet, check, read_sheets
 from importers.report import KIND_LABELS, FileRefused, ImportReport, Kind, ParsedFile, SheetCells
 from text import fold
+
+MAX_HINTS = 50  # title texts kept as unit hints
 
 __all__ = ["parse_file", "parse_in_process", "parse_sheets", "plan_sheet", "title_date"]
 
@@ -141,8 +144,10 @@ def plan_sheet(sheet: RawSheet, kind: Kind | None = None) -> SheetPlan | None:
     data_start = header.last + 1
     filled = fill_merged(rows, [m for m in merges if m[2] >= data_start], data_start)
     titles = rows[:header.first]
-    hints = (sheet.name,) + tuple(
-        t for t in (header_text(v) for row in titles for v in row if isinstance(v, str)) if t)
+    # the titles' texts, each once; a real title block has a handful (bounded: every row's unit
+    # may be looked up in them)
+    hints = (sheet.name,) + tuple(islice(dict.fromkeys(
+        t for t in (header_text(v) for row in titles for v in row if isinstance(v, str)) if t), MAX_HINTS))
     return SheetPlan(
         name=sheet.name, rows=filled, first_row=sheet.first_row, header=header, kind=sheet_kind,
         hints=hints, as_of=title_date(titles), untyped=_untyped(rows, data_start),

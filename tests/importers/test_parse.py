@@ -322,6 +322,23 @@ def test_unit_hints_are_the_sheet_name_then_titles_top_to_bottom(tmp_path):
     assert parsed.rows[1].unit_hints is parsed.rows[0].unit_hints
 
 
+def test_unit_hints_keep_each_title_once_and_at_most_fifty():
+    titles = [["UBND XÃ THỌ AN", "UBND XÃ THỌ AN"] + [f"Ghi chú {i}" for i in range(5000)]]
+    sheet = RawSheet("Thọ An", titles + [["Họ và tên", "Đã cài đặt"], ["An", "x"]])
+    hints = parse_sheets([sheet], "a.xlsx").rows[0].unit_hints
+    assert hints[:3] == ("Thọ An", "UBND XÃ THỌ AN", "Ghi chú 0") and len(hints) == 51
+
+
+def test_rows_carry_the_cells_as_written_for_the_rows_to_fix():
+    rows = [["UBND XÃ THỌ AN"], ["Họ và tên", "Thôn", "Đã cài đặt"], ["An", "Cụm 1", "x"],
+            ["Bình", None, "có lẽ"]]
+    parsed = parse_sheets([RawSheet("Danh sách", rows, first_row=3, merged=[(4, 1, 5, 1)])], "a.xlsx")
+    cells, = parsed.sheets
+    assert (cells.name, cells.first_row, cells.header_first) == ("Danh sách", 3, 1)
+    assert cells.head == rows[:2]
+    assert cells.data_rows() == rows[2:]  # not merge-filled: as written
+
+
 # ---------------------------------------------------------------- the report date
 
 @pytest.mark.parametrize("titles, expected", [
