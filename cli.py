@@ -7,6 +7,7 @@
     python cli.py rebuild
     python cli.py demo
     python cli.py user add USERNAME --role leader|admin|commune|agency [--commune X] [--agency Y]
+    python cli.py user reset-password USERNAME [--random]
 """
 from __future__ import annotations
 
@@ -173,21 +174,49 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def cmd_user(args) -> int:
-    from services.auth import AccountError, create_user
+def _read_password() -> str | None:
+    """Twice from a terminal (None when the two differ), once from stdin otherwise."""
     if sys.stdin.isatty():
         password = getpass.getpass("Mật khẩu: ")
         if getpass.getpass("Nhập lại mật khẩu: ") != password:
             print("Hai lần nhập mật khẩu không khớp.", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+            return None
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args) -> int:
+    from services.auth import AccountError, create_user
+    if args.user_command == "reset-password":
+        return cmd_reset_password(args)
+    password = _read_password()
+    if password is None:
+        return EXIT_USAGE
     try:
         create_user(args.username, password, args.role, commune=args.commune, agency=args.agency)
     except AccountError as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED
     print(f"Đã tạo tài khoản {args.username} ({args.role}).")
+    return EXIT_OK
+
+
+def cmd_reset_password(args) -> int:
+    """The admin page's service (services.accounts.reset_password), as an admin named `cli:USER`."""
+    from services.accounts import reset_password
+    from services.auth import AccountError, Actor
+    password = None if args.random else _read_password()
+    if password is None and not args.random:
+        return EXIT_USAGE
+    try:
+        password = reset_password(Actor(f"cli:{getpass.getuser()}", "admin"), args.username,
+                                  password=password)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Đã đặt lại mật khẩu tài khoản {args.username.strip()} và mở khóa.")
+    if args.random:
+        print(f"Mật khẩu mới (chỉ hiện một lần): {password}")
     return EXIT_OK
 
 

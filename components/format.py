@@ -48,10 +48,8 @@ def percent(share: float | None, decimals: int = 1) -> str:
 
 
 def pace(per_day: float | None) -> str:
-    """People per day: one decimal under 10 (`3,4`), whole numbers above (`2.082`)."""
-    if per_day is None:
-        return NONE
-    return number(per_day, 1 if abs(per_day) < 10 and round(per_day, 1) != round(per_day) else 0)
+    """People per day, always with one decimal, so a column reads alike: `2,0`, `3,4`, `2.082,0`."""
+    return number(per_day, 1)
 
 
 def day(value: date | None) -> str:
@@ -81,3 +79,12 @@ def days_left(left: int) -> str:
     if left > 0:
         return f"còn {number(left)} ngày"
     return "hôm nay là hạn chót" if left == 0 else f"đã quá hạn {number(-left)} ngày"
+
+
+def file_size(size: int) -> str:
+    """Bytes as a file size, 1 KB = 1.024 byte: `512 byte`, `31,6 KB`, `50,0 MB`."""
+    if size < 1024:
+        return f"{number(size)} byte"
+    if size < 1024 * 1024:
+        return f"{number(size / 1024, 1)} KB"
+    return f"{number(size / 1024 / 1024, 1)} MB"

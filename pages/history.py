@@ -17,7 +17,8 @@ uploads = list_uploads(actor=actor)
 if not uploads:
     st.info("Chưa có lần tải lên nào. Tải tệp ở trang Tải lên.")
     st.stop()
-show_table(uploads_table(uploads))
+show_table(uploads_table(uploads),
+           style=lambda styler: styler.format(number, subset=["Dòng nhận", "Dòng từ chối"]))
 chosen = st.selectbox("Xem một lần nhập", uploads, format_func=lambda u: (
     f"Số {u.id} · {u.file_name} · {moment(u.created_at)}" + (" · đã hoàn tác" if u.undone_at else "")))
 st.markdown(f"**{plain(chosen.file_name)}** — ngày báo cáo {day(chosen.as_of)}, đọc "

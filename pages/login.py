@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.incident import require_routing
+from components.navigation_sign_in import go_on
 from components.safe_text import plain
 from components.session import sign_in
 from services.auth import AccountError, authenticate
@@ -18,9 +19,9 @@ with st.form("login"):
     submitted = st.form_submit_button("Đăng nhập", type="primary")
 if submitted:
     try:
-        sign_in(authenticate(username, password))
-        st.rerun()
+        actor = authenticate(username, password)
+        sign_in(actor)
+        go_on(actor.role)  # to the page a link named before the sign-in, with its date, commune
     except AccountError as error:
         st.error(plain(str(error)))
-st.caption("Chưa có tài khoản? Liên hệ quản trị viên của huyện. Cài đặt mới: `python cli.py demo` "
-           "tạo tài khoản mẫu, `python cli.py user add` tạo tài khoản thật.")
+st.caption("Chưa có tài khoản hoặc quên mật khẩu? Liên hệ quản trị viên của huyện.")

@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from db import session_scope
 from models import Agency, AuditEvent, Commune, User, utcnow
-from services.auth import MAX_USERNAME_LENGTH, AccountError, Actor, create_user, hash_password
+from services.auth import (MAX_USERNAME_LENGTH, ROLES, AccountError, Actor, create_user,
+                           hash_password)
 from services.scope import require_role
 
 AUDIT_ACTIONS = {"login": "Đăng nhập", "login-failed": "Đăng nhập sai", "logout": "Đăng xuất",
@@ -72,9 +73,10 @@ def create_account(actor: Actor, username: str, role: str, *, password: str | No
 
 def reset_password(actor: Actor, username: str, *, password: str | None = None,
                    engine: Engine | None = None) -> str:
-    """Give an account a new password (a random one when none is given) and lift its lockout."""
+    """Give an account a new password (a random one when none is given) and lift its lockout.
+    An empty password is refused like any too short one, never silently replaced."""
     require_role(actor, "admin")
-    password = password or new_password()
+    password = new_password() if password is None else password
     password_hash = hash_password(password)
     with session_scope(engine, writer=True) as session:
         user = _user(session, username)
@@ -111,7 +113,18 @@ def audit_log(actor: Actor, *, action: str | None = None, username: str | None =
             query = query.where(AuditEvent.action == action)
         if username:
             query = query.where(AuditEvent.username == username)
-        return [AuditEntry(e.at, e.username, e.action, e.detail) for e in session.exec(query)]
+        return [AuditEntry(e.at, e.username, e.action, _detail(e.action, e.detail))
+                for e in session.exec(query)]
+
+
+def _detail(action: str, detail: str | None) -> str | None:
+    """A new account's detail is stored as `name (role)`: shown with the role's Vietnamese name,
+    `xa.thoan (Cán bộ xã, thị trấn)`."""
+    if action == "user-add" and detail and detail.endswith(")"):
+        name, _, role = detail[:-1].rpartition(" (")
+        if name and role in ROLES:
+            return f"{name} ({ROLES[role]})"
+    return detail
 
 
 def _user(session, username: str) -> User:

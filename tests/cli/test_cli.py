@@ -160,3 +160,71 @@ def test_rebuild_recomputes_the_daily_aggregates_from_the_raw_data(database):
 def figures_total(district) -> int:
     residents = district.campaign("residents")
     return district.group_standing(district.units_of("residents"), residents).registered
+
+
+def test_user_reset_password_reads_the_new_password_from_stdin(database):
+    from db import get_engine
+    from services.auth import AccountError, authenticate
+    district(database)
+    run(database, "user", "add", "xa.thoan", "--role", "commune", "--commune", "Thọ An",
+        stdin="mat-khau-cu-1\n")
+    result = run(database, "user", "reset-password", "xa.thoan", stdin="mat-khau-moi-2\n")
+    assert result.returncode == 0, result.stderr
+    assert "mat-khau-moi-2" not in result.stdout  # a password the admin typed is not echoed
+    engine = get_engine(database)
+    assert authenticate("xa.thoan", "mat-khau-moi-2", engine=engine).role == "commune"
+    with pytest.raises(AccountError):
+        authenticate("xa.thoan", "mat-khau-cu-1", engine=engine)
+
+
+def test_user_reset_password_random_prints_it_once_and_refuses_bad_input(database):
+    from db import get_engine
+    from services.auth import AccountError, authenticate
+    district(database)
+    run(database, "user", "add", "lanhdao", "--role", "leader", stdin="mat-khau-cu-1\n")
+    result = run(database, "user", "reset-password", "lanhdao", "--random")
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "Mật khẩu mới" in line]
+    password = line.rsplit(" ", 1)[1]
+    engine = get_engine(database)
+    assert authenticate("lanhdao", password, engine=engine).role == "leader"
+    with pytest.raises(AccountError):
+        authenticate("lanhdao", "mat-khau-cu-1", engine=engine)
+    unknown = run(database, "user", "reset-password", "khong.co", stdin="mat-khau-moi-2\n")
+    assert unknown.returncode == 1 and "Không có tài khoản" in unknown.stderr
+    empty = run(database, "user", "reset-password", "lanhdao", stdin="\n")
+    assert empty.returncode == 1 and "ít nhất 8 ký tự" in empty.stderr
+    assert authenticate("lanhdao", password, engine=engine)  # unchanged by the refusals
+
+
+def _start_sh_arguments(tmp_path, *arguments, **environment):
+    """Run scripts/start.sh in a copy of the project whose .venv/bin/python is a stub that only
+    records its arguments: what streamlit would have been started with."""
+    import shutil
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    stub = tmp_path / ".venv" / "bin" / "python"
+    stub.parent.mkdir(parents=True)
+    stub.write_text('#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\n')
+    stub.chmod(0o755)
+    stamp = subprocess.run("cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16",
+                           shell=True, cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    (tmp_path / ".venv" / f".requirements-{stamp}").touch()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_ADDRESS")}
+    result = subprocess.run(["bash", "scripts/start.sh", *arguments], cwd=tmp_path,
+                            env={**env, "DATABASE_URL": "sqlite://", **environment},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = (tmp_path / ".venv" / "bin" / "calls").read_text().splitlines()
+    return calls[-1], result.stdout
+
+
+def test_start_sh_serves_on_localhost_unless_told_otherwise(tmp_path):
+    streamlit, printed = _start_sh_arguments(tmp_path / "default")
+    assert streamlit == "-m streamlit run app.py --server.address 127.0.0.1"
+    assert "TRACKER_ADDRESS=0.0.0.0" in printed  # says how to open it to the network
+    streamlit, _ = _start_sh_arguments(tmp_path / "env", TRACKER_ADDRESS="0.0.0.0")
+    assert streamlit == "-m streamlit run app.py --server.address 0.0.0.0"
+    streamlit, _ = _start_sh_arguments(tmp_path / "arg", "--server.address", "10.0.0.5")
+    assert streamlit == "-m streamlit run app.py --server.address 10.0.0.5"
