@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["leader", "admin", "commune", "agency"])
     add.add_argument("--commune")
     add.add_argument("--agency")
+    reset = user_commands.add_parser("reset-password", help="đặt lại mật khẩu, mở khóa tài khoản")
+    reset.add_argument("username", metavar="USERNAME")
+    reset.add_argument("--random", action="store_true", help="tạo mật khẩu ngẫu nhiên, in một lần")
     return parser
 
 
