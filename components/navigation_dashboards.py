@@ -6,11 +6,12 @@ import streamlit as st
 TRACKING, CHECKING = "Theo dõi", "Kiểm tra, báo cáo"
 
 
-def dashboard_pages(role: str) -> dict[str, list[st.Page]]:
+def dashboard_pages(role: str, *, home: bool = True) -> dict[str, list[st.Page]]:
     """Leaders and admins: all five; a commune account: the overview and its own commune; an
-    agency account: the overview and the agencies."""
+    agency account: the overview and the agencies. The overview is the home page (`home`) unless
+    the login is (signed out)."""
     overview = st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:",
-                       url_path="tong-quan", default=True)
+                       url_path="tong-quan", default=home)
     commune = st.Page("pages/commune.py", title="Xã, thị trấn", icon=":material/holiday_village:",
                       url_path="xa-thi-tran")
     agencies = st.Page("pages/agencies.py", title="Cơ quan, đơn vị", icon=":material/apartment:",

@@ -11,6 +11,7 @@ from components import charts
 from components import format as fmt
 from components.safe_text import plain
 from components.tables import show_table
+from services.dashboard import silent_note
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -37,6 +38,13 @@ def district_picker(choices: Sequence[tuple[str, str]], *, everything: str = "To
     return st.selectbox("Quận, huyện", [None, *names],
                         format_func=lambda code: names.get(code, everything),
                         key=DISTRICT_KEY, bind="query-params", width=300)
+
+
+def code_in_url(key: str, choices: dict[str, str]) -> None:
+    """A picker bound to the URL writes its option's name there (`?xa=Thọ+An`); a link may name
+    the unit by its code instead (`?xa=THOAN`): the picker takes it."""
+    if (asked := st.query_params.get(key)) in choices:
+        st.session_state[key] = asked
 
 
 def as_of_and_district(bounds: tuple[date, date] | None,
@@ -83,13 +91,19 @@ def campaign_card(progress) -> None:
             projection = f"đã đạt ngày {fmt.day(s.reached_on)}"
         elif s.projected is not None:
             projection = fmt.day(s.projected)
+        elif progress.silent:
+            projection = "chưa dự báo được (không có báo cáo mới)"
         else:
             projection = "chưa dự báo được (7 ngày qua không tăng)"
+        if note := silent_note(progress):
+            st.warning(f"{note.capitalize()}: tốc độ chưa rõ, số liệu có thể thấp hơn thực tế.",
+                       icon=":material/schedule:")
         st.markdown("\n".join([
             f"- Hạn: **{fmt.day(progress.deadline)}** ({fmt.days_left(progress.days_left)})",
             f"- Cần đạt đến nay (tuyến tính): {fmt.number(s.expected)}"
             f" ({fmt.percent(s.expected / s.size if s.size else None)})",
-            f"- Tốc độ trung bình 7 ngày qua: {fmt.pace(s.pace)} người/ngày",
+            "- Tốc độ trung bình 7 ngày qua: "
+            + ("— (không có báo cáo mới)" if progress.silent else f"{fmt.pace(s.pace)} người/ngày"),
             "- Cần mỗi ngày để kịp hạn: "
             + (f"{fmt.pace(s.needed_pace)} người/ngày" if s.needed_pace is not None else "—"),
             f"- Dự kiến đạt chỉ tiêu theo tốc độ hiện tại: {projection}",
@@ -137,9 +151,10 @@ def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) ->
         ("Trạng thái", lambda u: u.standing.status, "status"),
         ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
         ("Chỉ tiêu", lambda u: u.standing.size, "number"),
-        ("Tốc độ 7 ngày (người/ngày)", lambda u: u.standing.pace, "pace"),
+        ("Tốc độ 7 ngày (người/ngày)", lambda u: None if u.silent else u.standing.pace, "pace"),
         ("Cần mỗi ngày", lambda u: u.standing.needed_pace, "pace"),
-        ("Báo cáo gần nhất", lambda u: u.standing.last_report, "day")]
+        ("Báo cáo gần nhất", lambda u: u.standing.last_report, "day"),
+        ("Ghi chú", silent_note, "text")]
     if parent:
         columns.append((parent, lambda u: u.parent or u.group, "text"))
     table(units, columns, empty=empty, key=key)

@@ -2,21 +2,31 @@
 import streamlit as st
 
 from components import charts, widgets
+from components import format as fmt
+from components.safe_text import plain
 from components.session import signed_in_actor
 from components import cached
 
 actor = signed_in_actor()
 st.title("Xã, thị trấn")
 district = widgets.district_picker(cached.district_choices()) if actor.role != "commune" else None
-choices = dict(cached.commune_choices(actor, district))
+as_of = widgets.as_of_picker(bounds := cached.date_bounds())
+choices = dict(cached.commune_choices(actor, district, as_of))  # those open on that date
 if not choices:
     widgets.empty_district()
     st.stop()
+widgets.code_in_url("xa", choices)  # ?xa=THOAN as well as the picker's own ?xa=Thọ+An
 code = st.selectbox("Xã, thị trấn", list(choices), format_func=choices.get, key="xa",
                     bind="query-params")
-as_of = widgets.as_of_picker(bounds := cached.date_bounds())
 view = cached.commune(code, as_of, actor)
+if view is None:
+    st.info(f"{plain(choices[code])} không có trong danh mục vào ngày đã chọn.")
+    st.stop()
 widgets.as_of_caption(view.as_of, has_reports=bounds is not None)
+if bounds is not None and view.progress.standing.last_report is None:
+    st.info(f"{plain(view.name)} chưa có báo cáo nào đến ngày {fmt.day(view.as_of)} (xã, thị trấn "
+            "mới hoặc chưa gửi báo cáo): số liệu sẽ hiện từ báo cáo đầu tiên.")
+    st.stop()
 
 left, right = st.columns([2, 3])
 with left:

@@ -4,7 +4,10 @@ import streamlit as st
 from components import charts, widgets
 from components import format as fmt
 from components import cached
+from components.safe_text import plain
 from components.session import signed_in_actor
+from services.dashboard import silent_note
+from services.quality import DEFAULT_STALE_DAYS
 
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
@@ -28,6 +31,12 @@ areas = "quận, huyện" if data.of_districts else "xã, thị trấn"
 st.subheader(f"Xếp hạng {len(data.areas)} {areas}")
 st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
 st.plotly_chart(charts.ranking(data.areas), config=charts.CONFIG, key="commune-ranking")
+if stale := [a for a in data.areas if a.silent]:
+    st.warning("Không báo cáo " + "; ".join(f"{plain(a.name)}: {silent_note(a)}" for a in stale)
+               + f" ({DEFAULT_STALE_DAYS} ngày trở lên). Tỷ lệ có thể thấp hơn thực tế, tốc độ chưa rõ.",
+               icon=":material/schedule:")
+with st.expander(f"Tốc độ 7 ngày qua và mức cần mỗi ngày của từng {areas}"):
+    widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.")
 
 if data.of_districts:
     st.subheader("Quận, huyện có cán bộ, công chức chưa đạt 100%")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
+from services.analytics import load_district
 from services.auth import Actor
 from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
                             set_widths, sheet_title)
@@ -49,6 +50,56 @@ def staff_to_visit(actor: Actor, agency_id: int, *,
     """The agency's staff not yet registered, by name."""
     check_agency(actor, agency_id)
     return _not_registered("staff", Agency, Agency.id == agency_id, engine)
+
+
+@dataclass(frozen=True)
+class CountsOnly:
+    """The units of a commune (or an agency) that send count reports only: no roster, so no names
+    to list, though people are still to be reached (by the counts)."""
+
+    units: list[str]  # their names, in the list's order
+    of_units: int  # all the commune's clusters (1 for an agency)
+    size: int  # their target population (or staff)
+    registered: int  # by their latest counts
+    as_of: date | None
+
+    @property
+    def not_registered(self) -> int:
+        return max(self.size - self.registered, 0)
+
+
+def residents_counts_only(actor: Actor, commune_id: int, *,
+                          engine: Engine | None = None) -> CountsOnly | None:
+    """The commune's clusters with counts and no roster (None when every cluster has one)."""
+    check_commune(actor, commune_id)
+    with session_scope(engine) as session:
+        code = session.get(Commune, commune_id).code
+    district = load_district(commune=code, engine=engine)
+    return _counts_only("residents", district, district.clusters, engine)
+
+
+def staff_counts_only(actor: Actor, agency_id: int, *,
+                      engine: Engine | None = None) -> CountsOnly | None:
+    """The agency when it sends counts and no staff list (None otherwise)."""
+    check_agency(actor, agency_id)
+    district = load_district(engine=engine)
+    return _counts_only("staff", district, [a for a in district.agencies if a.id == agency_id],
+                        engine)
+
+
+def _counts_only(campaign: str, district, units, engine) -> CountsOnly | None:
+    column = RosterEntry.cluster_id if campaign == "residents" else RosterEntry.agency_id
+    with session_scope(engine) as session:
+        listed = set(session.execute(select(column).distinct().where(
+            RosterEntry.campaign == campaign, column.in_([u.id for u in units]))).scalars())
+    unlisted = [(u, s) for u in units if u.id not in listed
+                and (s := district.unit_standing(u)) is not None]
+    if not unlisted:
+        return None
+    unlisted.sort(key=lambda pair: _unit_order(pair[0].name))
+    return CountsOnly([u.name for u, _ in unlisted], len(units),
+                      sum(s.size for _, s in unlisted), sum(s.registered for _, s in unlisted),
+                      district.as_of)
 
 
 def residents_workbook(actor: Actor, commune_id: int, *,
