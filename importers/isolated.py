@@ -14,6 +14,7 @@ Limits: `TRACKER_READER_MEMORY_MB` (default 1024, the child's whole address spac
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import logging
@@ -127,6 +128,7 @@ def _limit(memory: int, seconds: float, watchdog: bool) -> None:
 def _child(conn, stderr_path: str, fn, args: tuple, memory: int, seconds: float, watchdog: bool) -> None:
     with open(stderr_path, "wb", buffering=0) as err:  # what calamine prints before it aborts
         os.dup2(err.fileno(), 2)
+    os.environ["RUST_BACKTRACE"] = "0"  # its first line says why; a backtrace only fills the log
     _limit(memory, seconds, watchdog)
 
     def progress(name: str) -> None:
@@ -180,7 +182,7 @@ def run_isolated(fn, *args, data: bytes = b"", filename: str = "", memory: int |
                 timed_out = True
                 break
             try:
-                message = pickle.loads(receiver.recv_bytes())
+                message = _loads(receiver.recv_bytes())
             except (EOFError, OSError):
                 message = None
                 break
@@ -220,6 +222,18 @@ def run_isolated(fn, *args, data: bytes = b"", filename: str = "", memory: int |
     log.warning("upload refused (%s): %r sha256=%s exit=%s sheet=%r\n%s", code, filename,
                 hashlib.sha256(data).hexdigest(), proc.exitcode, at, detail[:1500])
     raise FileRefused(code, _message(code, at, memory, seconds))
+
+
+def _loads(payload: bytes):
+    """Unpickled with the cyclic garbage collector paused: the answer is hundreds of thousands of
+    new objects with no cycles, and collecting while they are made only walks them again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _head(path: str, size: int = 8192) -> str:

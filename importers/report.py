@@ -6,7 +6,8 @@ database or Streamlit.
 from __future__ import annotations
 
 import pickle
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from datetime import date
 from typing import Literal
 
@@ -164,6 +165,24 @@ class ParsedFile:
     as_of: date | None = None  # from a report-date cell or a title row; None when the file has none
     only_installed: bool = False  # a roster or count report with no registered column
     sheets: list[SheetCells] = field(default_factory=list)  # the sheets read, as written
+
+    # Pickled (the isolated reader hands a ParsedFile from its child to the server) with the rows
+    # as one list per field: a few long lists instead of a dict and an object per row.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        rows = state.pop("rows")
+        cls = type(rows[0]) if rows else None
+        if cls is not None and all(type(r) is cls for r in rows):
+            names = [f.name for f in fields(cls)]
+            state["_rows"] = (cls, [list(map(attrgetter(n), rows)) for n in names])
+        else:
+            state["_rows"] = (None, rows)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        cls, columns = state.pop("_rows")
+        self.__dict__.update(state)
+        self.rows = list(map(cls, *columns)) if cls is not None else columns
 
 
 def _text(value) -> str | None:

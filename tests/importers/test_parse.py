@@ -5,6 +5,7 @@ Expected figures were counted by hand (or with openpyxl/csv alone), never with t
 """
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from importers.parse import parse_sheets
 from importers.read import RawSheet
 from importers.report import CountRow, FileRefused, PersonRow, UnitRow
-from tests.importers.books import book, codes, csv_file, one_sheet, sample
+from tests.importers.books import SAMPLES, book, codes, csv_file, one_sheet, sample
 
 ROSTER = ["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "SĐT", "Thôn", "Đã cài đặt", "Đã tạo tài khoản"]
 
@@ -661,3 +662,16 @@ def test_person_identity_follows_the_spec():
     assert person_identity(a) == ("citizen_id", "001090001234")
     assert person_identity(b) == ("phone", "0912345678")
     assert person_identity(c)[0] == "name" and person_identity(c) == person_identity(d)
+
+
+@pytest.mark.parametrize("name", ["danh-muc-don-vi.xlsx", "dong-thap-bao-cao-05-8.xlsx",
+                                  "phong-van-hoa-thong-tin.xlsx", "tho-an-cum-5-6.xlsx"])
+def test_a_parsed_file_handed_over_by_pickle_is_the_same(name):
+    # how the isolated reader's child hands its answer over (rows travel as one list per field)
+    from importers.parse import parse_in_process
+    parsed = parse_in_process((SAMPLES / name).read_bytes(), name)
+    copy = pickle.loads(pickle.dumps(parsed))
+    assert copy.rows == parsed.rows and copy.rows and type(copy.rows[0]) is type(parsed.rows[0])
+    assert (copy.kind, copy.as_of, copy.report, copy.only_installed) == (
+        parsed.kind, parsed.as_of, parsed.report, parsed.only_installed)
+    assert [s.data_rows() for s in copy.sheets] == [s.data_rows() for s in parsed.sheets]
