@@ -148,9 +148,12 @@ def isolation_overhead(repeat: int = 30) -> tuple[float, float]:
 
 
 def hostile_timings() -> None:
+    import logging
+
     from importers.parse import parse_file
     from importers.report import FileRefused
     from tests.importers.hostile import SHAPES
+    logging.getLogger("importers.isolated").setLevel(logging.ERROR)  # each refusal is logged
     print("hostile files (isolated parse_file): seconds to the answer")
     for name, (build, filename) in SHAPES.items():
         data = build()
