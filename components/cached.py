@@ -1,7 +1,10 @@
 """The dashboard reads, cached for the pages (the read boundary: Streamlit's cache, nothing else).
 
-Every key holds the database URL and the data version (uploads, highest upload id, undone uploads,
-latest audit event), so that an import, an undo or a directory edit shows on the next view.
+Every key holds the database URL and the figures' version (`dashboard.figures_version`: uploads,
+highest upload id, undone uploads, latest audit event not about an account), so that an import, an
+undo or a directory edit shows on the next view, and a sign-in empties no cache. Keys hold the part
+of the account the figures depend on (`dashboard.view_scope`), so that every leader shares one
+entry per view.
 """
 from __future__ import annotations
 
@@ -11,14 +14,13 @@ import streamlit as st
 
 from db import get_engine
 from services import analytics, city_report, dashboard, quality
-from services.aggregates import cache_version
 from services.auth import Actor
 from settings import database_url
 
 
 def _source() -> tuple[str, tuple]:
     url = database_url()
-    return url, cache_version(get_engine(url))
+    return url, dashboard.figures_version(get_engine(url))
 
 
 def date_bounds() -> tuple[date, date] | None:
@@ -33,13 +35,14 @@ def overview(as_of: date | None, district: str | None = None) -> dashboard.Overv
     return _overview(*_source(), as_of, district)
 
 
-def commune_choices(actor: Actor | None, district: str | None = None) -> list[tuple[str, str]]:
-    return _commune_choices(*_source(), actor, district)
+def commune_choices(actor: Actor | None, district: str | None = None,
+                    as_of: date | None = None) -> list[tuple[str, str]]:
+    return _commune_choices(*_source(), dashboard.view_scope(actor), district, as_of)
 
 
 def commune(code: str, as_of: date | None,
             actor: Actor | None) -> dashboard.CommuneView | None:
-    return _commune(*_source(), code, as_of, actor)
+    return _commune(*_source(), code, as_of, dashboard.view_scope(actor))
 
 
 def agencies(as_of: date | None, district: str | None = None) -> dashboard.AgenciesView:
@@ -71,8 +74,9 @@ def _overview(url: str, version: tuple, as_of, district):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _commune_choices(url: str, version: tuple, actor, district):
-    return dashboard.commune_choices(actor, district=district, engine=get_engine(url))
+def _commune_choices(url: str, version: tuple, actor, district, as_of):
+    return dashboard.commune_choices(actor, district=district, as_of=as_of,
+                                     engine=get_engine(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

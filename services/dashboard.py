@@ -4,7 +4,7 @@ the agencies, and the day's summary for the Zalo groups. Every figure is as of a
 does."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Sequence
 
@@ -13,18 +13,22 @@ from sqlalchemy.engine import Engine
 
 from components import format as fmt
 from db import session_scope
-from models import Commune, District as DistrictRow
+from models import AuditEvent, Commune, District as DistrictRow, open_on
+from services.aggregates import data_version
 from services.analytics import (CampaignInfo, District, Scope, Standing, UnitInfo, load_district,
                                 load_scope, silent_by_district)
 from services.auth import Actor
 from services.scope import ScopeRefused
-from services.quality import DEFAULT_STALE_DAYS, SilentUnit, silent_units
+from services.quality import DEFAULT_STALE_DAYS, SilentUnit, is_silent, silent_units
 from text import fold
 
 SUMMARY_UNITS = 5
 # agency kinds in the order the district reads them: its departments, the communes' committees,
 # the schools; matched on the folded kind
 GROUP_ORDER = ("huyen", "ubnd", "truong")
+# audit events about accounts: no figure depends on them (sign-ins must not empty every cache)
+ACCOUNT_EVENTS = ("login", "login-failed", "logout", "session-expired", "password-reset",
+                  "user-add", "user-enable", "user-disable")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class CampaignProgress:
     days_left: int  # negative once the deadline has passed
     standing: Standing
     curve: Curve
+    silent: bool = False  # reported before, not in the last stale days (quality.is_silent)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class UnitProgress:
     parent: str | None  # a cluster's or agency's commune; a commune's kind
     group: str | None  # an agency's kind
     standing: Standing
+    silent: bool = False  # no report for the stale days, or never (quality.is_silent)
 
 
 @dataclass
@@ -103,6 +109,16 @@ class AgenciesView:
     is_empty: bool
 
 
+@dataclass(frozen=True)
+class DeadlineCheck:
+    """An agency against the staff deadline: when it reached its target, how late."""
+
+    agency: UnitProgress
+    reached_on: date | None  # the first day at or above its target; None: not yet
+    late: bool  # had not reached it by the deadline (the as-of date is the deadline or after it)
+    days_late: int  # days after the deadline until it reached it, or until the as-of date
+
+
 # ---------------------------------------------------------------- the views
 
 
@@ -124,12 +140,30 @@ def overview(as_of: date | None = None, *, district: str | None = None,
         units = load_district(scope.as_of, district=scope.area.code if district else None,
                               engine=engine)
         behind = rank(unit_progress(units, units.agencies))
+        areas = with_commune_reports(areas, units, stale_days)
         silent = silent_units(units, stale_days)
         silent_text = _silent_text(silent)
     behind = [a for a in behind if a.standing.percent is not None and a.standing.percent < 1]
     return Overview(scope.as_of, scope.area.name, campaigns, areas, behind, silent,
                     daily_summary(scope.as_of, scope.area.name, campaigns, areas, behind,
                                   silent_text, stale_days), scope.is_empty)
+
+
+def figures_version(engine: Engine | None = None) -> tuple[int, ...]:
+    """What every view's figures depend on, for the pages' cache key: the uploads (imports,
+    undos: `data_version`) and the latest audit event that is not about an account (directory
+    and campaign edits are audited; sign-ins, logouts and account edits change no figure)."""
+    with session_scope(engine) as session:
+        edit = session.execute(select(AuditEvent.id).where(
+            AuditEvent.action.not_in(ACCOUNT_EVENTS)).order_by(AuditEvent.id.desc()).limit(1)
+        ).scalar() or 0
+        return (*data_version(session), edit)
+
+
+def view_scope(actor: Actor | None) -> Actor | None:
+    """The part of an account the views depend on: a commune account sees its own commune only;
+    every other account sees what no account at all sees (None)."""
+    return actor if actor is not None and actor.role == "commune" else None
 
 
 def district_choices(*, engine: Engine | None = None) -> list[tuple[str, str]]:
@@ -142,15 +176,19 @@ def district_choices(*, engine: Engine | None = None) -> list[tuple[str, str]]:
 
 
 def commune_choices(actor: Actor | None = None, *, district: str | None = None,
+                    as_of: date | None = None,
                     engine: Engine | None = None) -> list[tuple[str, str]]:
     """(code, name) of the communes the actor may open (of one district, by its code): their own
-    for a commune account."""
+    for a commune account; those open on `as_of` (before a merger, the old communes), or open
+    now when no date is given."""
+    actor = view_scope(actor)
     with session_scope(engine) as session:
-        query = select(Commune.code, Commune.name).where(Commune.closed_on.is_(None))
+        query = select(Commune.code, Commune.name).where(
+            open_on(Commune, as_of) if as_of is not None else Commune.closed_on.is_(None))
         if district is not None:
             query = query.join(DistrictRow, DistrictRow.id == Commune.district_id).where(
                 DistrictRow.code == district)
-        if actor is not None and actor.role == "commune":
+        if actor is not None:
             query = query.where(Commune.id == actor.commune_id)
         rows = [(code, name) for code, name in session.execute(query)]
     return sorted(rows, key=lambda row: fold(row[1]))
@@ -165,7 +203,8 @@ def commune_view(code: str, as_of: date | None = None, *, actor: Actor | None = 
     residents = district.campaign("residents")
     if commune is None or residents is None:
         return None
-    if actor is not None and actor.role == "commune" and actor.commune_id != commune.id:
+    actor = view_scope(actor)
+    if actor is not None and actor.commune_id != commune.id:
         raise ScopeRefused(f"Tài khoản “{actor.username}” chỉ xem được xã, thị trấn mình.")
     clusters = [u for u in district.clusters if u.commune_code == code]
     agencies = [u for u in district.agencies if u.commune_code == code]
@@ -190,6 +229,24 @@ def agencies_view(as_of: date | None = None, *, district: str | None = None,
 # ---------------------------------------------------------------- building blocks
 
 
+def deadline_checks(view: AgenciesView) -> list[DeadlineCheck]:
+    """Which agencies missed the staff deadline (“Which agencies missed 25/7?”): every agency,
+    the late first (not reached yet, lowest first; then reached the latest first), on time last.
+    Before the deadline nobody is late yet."""
+    if view.campaign is None:
+        return []
+    deadline, checks = view.campaign.deadline, []
+    for group in view.groups:
+        for agency in group.agencies:
+            reached = agency.standing.reached_on
+            late = view.as_of >= deadline and (reached is None or reached > deadline)
+            days = ((reached or view.as_of) - deadline).days if late else 0
+            checks.append(DeadlineCheck(agency, reached, late, days))
+    return sorted(checks, key=lambda c: (not c.late, c.reached_on is not None,
+                                         -(c.reached_on or deadline).toordinal(),
+                                         c.agency.standing.percent or 0, fold(c.agency.name)))
+
+
 def campaign_progress(district: District, campaign: CampaignInfo,
                       units: Sequence[UnitInfo]) -> CampaignProgress:
     return _progress(campaign, district.group_standing(units, campaign), district.days,
@@ -199,15 +256,18 @@ def campaign_progress(district: District, campaign: CampaignInfo,
 def _progress(campaign: CampaignInfo, figures: Standing, days: list[date], series: list[int],
               as_of: date) -> CampaignProgress:
     shown = [(day, level) for day, level in zip(days, series) if day >= campaign.start]
+    # stopped reporting: its pace is unknown, so no projection
+    silent = figures.last_report is not None and is_silent(figures.last_report, as_of,
+                                                           DEFAULT_STALE_DAYS)
     projection = []
-    if as_of < campaign.deadline and figures.status not in ("reached", "no_target"):
+    if not silent and as_of < campaign.deadline and figures.status not in ("reached", "no_target"):
         days_left = (campaign.deadline - as_of).days
         projection = [(as_of, float(figures.registered)),
                       (campaign.deadline, figures.registered + max(figures.pace, 0) * days_left)]
     curve = Curve([d for d, _ in shown], [level for _, level in shown], campaign.start,
                   campaign.deadline, figures.target, figures.expected, projection)
     return CampaignProgress(campaign.key, campaign.name, campaign.start, campaign.deadline,
-                            (campaign.deadline - as_of).days, figures, curve)
+                            (campaign.deadline - as_of).days, figures, curve, silent)
 
 
 def scope_progress(scope: Scope, campaign: CampaignInfo) -> CampaignProgress:
@@ -238,8 +298,33 @@ def commune_progress(district: District) -> list[UnitProgress]:
 
 
 def unit_progress(district: District, units: Sequence[UnitInfo]) -> list[UnitProgress]:
-    return [UnitProgress(u.kind, u.code, u.name, u.commune_name, u.group, s)
+    return [UnitProgress(u.kind, u.code, u.name, u.commune_name, u.group, s,
+                         is_silent(s.last_report, district.as_of, DEFAULT_STALE_DAYS))
             for u in units if (s := district.unit_standing(u)) is not None]
+
+
+def with_commune_reports(areas: Sequence[UnitProgress], district: District,
+                         stale_days: int = DEFAULT_STALE_DAYS) -> list[UnitProgress]:
+    """The communes of a ranking (read from the area aggregates) with their last report (their
+    clusters' latest) and whether they stopped reporting (quality.is_silent)."""
+    last: dict[str, date] = {}
+    for cluster in district.clusters:
+        day = district.history[cluster.kind, cluster.id].last_report
+        if day is not None and (cluster.commune_code not in last
+                                or day > last[cluster.commune_code]):
+            last[cluster.commune_code] = day
+    return [replace(a, standing=replace(a.standing, last_report=last.get(a.code)),
+                    silent=is_silent(last.get(a.code), district.as_of, stale_days))
+            for a in areas]
+
+
+def silent_note(unit: UnitProgress | CampaignProgress) -> str:
+    """“không báo cáo từ 14/08” beside the figures of a unit that stopped reporting ("" else): its
+    pace is unknown, not zero."""
+    if not unit.silent:
+        return ""
+    last = unit.standing.last_report
+    return f"không báo cáo từ {last:%d/%m}" if last else "chưa báo cáo lần nào"
 
 
 def rank(items: list[UnitProgress]) -> list[UnitProgress]:
