@@ -10,6 +10,7 @@ from components.format import day, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from models import utcnow
+from text import vietnam_today
 from services.accounts import AccountSummary, create_account, reset_password, set_active
 from services.auth import ROLES, AccountError, Actor
 from services.directory import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
@@ -56,7 +57,7 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
                         "trước đó giữ nguyên."
                         + (" Các thôn, cụm dân cư và cơ quan, đơn vị của xã cũng đóng theo."
                            if unit_type == "commune" else ""))
-            closed_on = st.date_input("Ngày đóng", value=date.today(), format="DD/MM/YYYY")
+            closed_on = st.date_input("Ngày đóng", value=vietnam_today(), format="DD/MM/YYYY")
             sure = st.checkbox(f"Tôi chắc chắn muốn đóng {plain(unit.name)}")
             if st.form_submit_button("Đóng đơn vị"):
                 if sure:
@@ -80,7 +81,7 @@ def merge_editor(actor: Actor) -> None:
                     "và cơ quan, đơn vị của xã đóng; xã mới hoạt động với các đơn vị ấy (cùng tên "
                     "và số liệu quy mô, mã mới). Số liệu trước ngày sáp nhập giữ nguyên.")
         ids = st.multiselect("Các xã, thị trấn sáp nhập (ít nhất 2)", list(communes),
-                             format_func=lambda i: f"{communes[i].kind} {communes[i].name} "
+                             placeholder="Chọn các xã, thị trấn", format_func=lambda i: f"{communes[i].kind} {communes[i].name} "
                                                    f"({communes[i].code})")
         code_column, name_column, kind_column, day_column = st.columns(4)
         code = code_column.text_input("Mã xã mới")

@@ -53,3 +53,9 @@ def test_audit_log_names_roles_in_vietnamese(demo_copy, use_database):
     assert "xa.thoan (Cán bộ xã, thị trấn)" in details
     assert "vanthu.cq05 (Văn thư cơ quan, đơn vị)" in details
     assert not any("(commune)" in d or "(agency)" in d for d in details)
+
+
+def test_merge_form_asks_for_communes_in_vietnamese(demo_copy, use_database):
+    at = page("admin_units", demo_copy, use_database, "quantri")
+    [picker] = at.tabs[3].multiselect
+    assert picker.proto.placeholder == "Chọn các xã, thị trấn"
