@@ -38,19 +38,21 @@ def _engine_for(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            # A writer takes the write lock up front, so that what it read stays true until it
-            # commits; concurrent writers wait (busy_timeout) instead of failing.
-            immediate = connection.get_execution_options().get("writer")
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            # A transaction that will write takes the write lock up front: it waits (busy_timeout)
+            # for another writer instead of failing when it upgrades from reading to writing.
+            writer = connection.get_execution_options().get("writer")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
     engine = create_engine(url, pool_pre_ping=True)
 
     @event.listens_for(engine, "begin")
-    def _postgres_writer_lock(connection):
-        # Writers (imports, undos) go one at a time, as on SQLite: what a writer read (earlier
-        # uploads, the daily aggregates) stays true until it commits. Released at commit/rollback.
-        if connection.get_execution_options().get("writer"):
+    def _postgres_serial_lock(connection):
+        # Serial writers (imports, undos, aggregate refreshes) go one at a time, as on SQLite: what
+        # one read (earlier uploads, the daily aggregates) stays true until it commits. Short
+        # writes (sign-ins, audit events, account edits) never wait for them. Released at
+        # commit/rollback.
+        if connection.get_execution_options().get("serial"):
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(74100)")
 
     return engine
@@ -61,14 +63,19 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None, *, writer: bool = False) -> Iterator[Session]:
+def session_scope(engine: Engine | None = None, *, writer: bool = False,
+                  serial: bool = False) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error.
 
-    `writer=True`: a transaction that reads and then writes (an import, an undo); on SQLite it
-    holds the write lock from its start."""
+    `writer=True`: this transaction will write (a sign-in, an audit event, an edit); on SQLite it
+    begins as the writer (`BEGIN IMMEDIATE`: it waits for another writer, never fails at once); on
+    PostgreSQL nothing special. `serial=True` (implies `writer`): also one at a time with the
+    other serial writers, on PostgreSQL too (an advisory lock): imports, undos and aggregate
+    refreshes, which read what they then write. Hold it for the write alone: read, parse and plan
+    before."""
     bind = engine or get_engine()
-    if writer:
-        bind = bind.execution_options(writer=True)
+    if writer or serial:
+        bind = bind.execution_options(writer=True, serial=serial)
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session

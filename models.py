@@ -94,8 +94,11 @@ class Campaign(SQLModel, table=True):
 class Upload(SQLModel, table=True):
     """One imported file: who, when, what, and what it wrote (undone or not)."""
 
-    # The same content can be live once: two processes importing one file at once cannot both land.
-    __table_args__ = (Index("ux_upload_live_sha256", "sha256", unique=True,
+    # The same content can be live once per unit (commune, agency; none for a directory): two
+    # processes importing one file at once cannot both land, and a file of one commune tells
+    # nothing about another's. COALESCE: NULLs would never be equal in a unique index.
+    __table_args__ = (Index("ux_upload_live_content", "sha256", text("coalesce(commune_id, 0)"),
+                            text("coalesce(agency_id, 0)"), unique=True,
                             sqlite_where=text("undone_at IS NULL"),
                             postgresql_where=text("undone_at IS NULL")),)
 

@@ -12,14 +12,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.format import day, moment, number
+from components.format import day, file_size, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from importers.report import KIND_LABELS
 from services.auth import Actor
 from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
                                 find_commune)
-from services.imports import FigureChange, ImportOutcome, import_file
+from services.imports import (FigureChange, ImportOutcome, PreparedImport, commit_import,
+                              prepare_import)
 from services.rows_to_fix import rows_to_fix
 from services.scope import UPLOAD_KINDS, ScopeRefused
 from services.uploads import UndoRefused, UploadSummary, undo_upload
@@ -40,22 +41,24 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
         st.session_state.pop(f"{key}-preview", None)
         return
     data = file.getvalue()
+    # The file is read once: the prepared import (rows, report, matches, plan) is kept for this
+    # content, name and options; the rows to fix are made from it and the confirm writes it.
     signature = (hashlib.sha256(data).hexdigest(), file.name, tuple(sorted(options.items())))
     preview = st.session_state.get(f"{key}-preview")
     if preview is None or preview[0] != signature:
-        size = number(len(data) / 1024)
-        with st.spinner(f"Đang đọc và kiểm tra {plain(file.name)} ({size} KB)…"):
+        st.session_state.pop(f"{key}-preview", None)  # another file or other options: drop it
+        with st.spinner(f"Đang đọc và kiểm tra {plain(file.name)} ({file_size(len(data))})…"):
             try:
-                outcome = import_file(data, file.name, dry_run=True, preview=True, actor=actor,
-                                      **options)
+                prepared = prepare_import(data, file.name, preview=True, actor=actor, **options)
+                preview = (signature, prepared, _rows_to_fix(prepared), None)
             except ScopeRefused as refusal:
-                st.error(plain(str(refusal)))
-                return
-            fix = rows_to_fix(data, file.name, outcome.errors, kind=outcome.kind) \
-                if outcome.rows_rejected else None
-        preview = (signature, outcome, fix)
+                preview = (signature, None, None, str(refusal))
         st.session_state[f"{key}-preview"] = preview
-    _, outcome, fix = preview
+    _, prepared, fix, refused = preview
+    if refused:
+        st.error(plain(refused))
+        return
+    outcome = prepared.outcome
     show_outcome(outcome, fix)
     if outcome.refused:
         _cancel_button(key, "Chọn tệp khác")
@@ -69,10 +72,21 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
     if confirm.button(f"Xác nhận nhập {number(outcome.rows_accepted)} dòng", type="primary",
                       key=f"{key}-confirm", width="stretch"):
         with st.spinner("Đang ghi số liệu…"):
-            result = import_file(data, file.name, actor=actor, **options)
+            try:
+                result = commit_import(prepared, actor=actor)
+            except ScopeRefused as refusal:
+                result = ImportOutcome(prepared.file, "refused", str(refusal))
         _reset(key, result)
     if cancel.button("Hủy, không nhập", key=f"{key}-cancel", width="stretch"):
         _reset(key, None)
+
+
+def _rows_to_fix(prepared: PreparedImport):
+    """The rejected rows' workbook, from the prepared import (the file is not read again)."""
+    outcome = prepared.outcome
+    if not outcome.rows_rejected or prepared.parsed is None:
+        return None
+    return rows_to_fix(prepared.parsed, outcome.errors)
 
 
 def show_outcome(outcome: ImportOutcome, fix=None) -> None:
@@ -224,7 +238,8 @@ def _cancel_button(key: str, label: str) -> None:
 
 
 def _reset(key: str, result: ImportOutcome | None) -> None:
-    """Forget the file and its preview; show the result (if any) at the top after the rerun."""
+    """Forget the file and its prepared import (confirmed or cancelled); show the result (if
+    any) at the top after the rerun."""
     st.session_state.pop(f"{key}-preview", None)
     st.session_state[f"{key}-round"] = st.session_state.get(f"{key}-round", 0) + 1
     if result is not None:

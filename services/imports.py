@@ -1,9 +1,16 @@
 """Import a spreadsheet: parse it (importers/), match its units, check it, and write it atomically.
 
-The CLI and the upload page both call `import_file`. A dry run does everything but write.
+Two steps, so that nothing is locked while a file is read: `prepare_import` parses, matches, checks
+and plans (and, for the upload page's preview, computes the figures before and after) outside any
+write transaction; `commit_import` writes that plan in a short serial writer transaction, after
+checking again that the same content has not landed for the same unit and that the unit directory
+has not changed meanwhile (if it has, the kept rows are planned again). `import_file` does both
+(the command line, the tests); a dry run only prepares. The upload page keeps the prepared import
+between its preview and the confirm, so that a file is read once.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -12,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -21,12 +28,12 @@ from db import get_engine, session_scope
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
-from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
+from models import AuditEvent, CountReport, DirectoryVersion, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
 from services.progress import Progress, progress
 from services.units import UnitDirectory, apply_unit_rows, load_directory
-from text import fold, local_time
+from text import fold, local_time, vietnam_today
 
 log = logging.getLogger(__name__)
 UNREADABLE = ("Không đọc được tệp này. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) “Excel "
@@ -98,6 +105,30 @@ class ImportContextError(ValueError):
     """The commune or agency the user chose does not exist."""
 
 
+DIRECTORY_CHANGED = ("Danh mục đơn vị đã thay đổi trong lúc tệp được kiểm tra; tệp đã được đối "
+                     "chiếu lại với danh mục mới.")
+
+
+@dataclass
+class PreparedImport:
+    """A file read, matched, checked and planned, nothing written (`prepare_import`).
+
+    `outcome` is what the file would do (status `checked`) or its refusal; `commit_import` writes
+    `plan` (None when refused). `parsed` is kept for the rows-to-fix workbook and for planning
+    again should the unit directory change before the write."""
+
+    file: str
+    sha256: str
+    outcome: ImportOutcome
+    actor: Actor | None = None
+    username: str | None = None
+    parsed: ParsedFile | None = None
+    plan: "ImportPlan | None" = None
+    directory: UnitDirectory | None = None
+    directory_version: str | None = None
+    options: dict = field(default_factory=dict)  # commune_id, agency_id, as_of, today
+
+
 def import_file(data: bytes, filename: str, *, kind: str | None = None,
                 commune: str | None = None, agency: str | None = None,
                 as_of: date | None = None, dry_run: bool = False,
@@ -110,70 +141,152 @@ def import_file(data: bytes, filename: str, *, kind: str | None = None,
     account's files are its own unit's, whatever the file or the options say; a leader is refused
     (`ScopeRefused`). None: a trusted caller (the command line). A dry run with `preview` also
     gives, in `changes`, each unit's figures before and after the import (the upload page's
-    preview; it costs a rolled-back write, so the command line's dry run does not ask for it)."""
+    preview; the command line's dry run does not ask for it)."""
+    prepared = prepare_import(data, filename, kind=kind, commune=commune, agency=agency,
+                              as_of=as_of, actor=actor, today=today, engine=engine,
+                              preview=preview and dry_run, username=username)
+    if dry_run:
+        return prepared.outcome
+    return commit_import(prepared, actor=actor, engine=engine)
+
+
+def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
+                   commune: str | None = None, agency: str | None = None,
+                   as_of: date | None = None, actor: Actor | None = None,
+                   today: date | None = None, engine: Engine | None = None,
+                   preview: bool = False, username: str | None = None) -> PreparedImport:
+    """Parse, match, check and plan one file, holding no lock and writing nothing. Never raises
+    for a bad file (its refusal is the outcome); raises `ScopeRefused` for a caller who may not
+    import, or who names a unit outside their scope. See `import_file` for the arguments."""
     if actor is not None:
         scope.require_role(actor, *scope.UPLOAD_KINDS)
         username = actor.username
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    sha256 = hashlib.sha256(data).hexdigest()
+    prepared = PreparedImport(name, hashlib.sha256(data).hexdigest(),
+                              ImportOutcome(name, "refused", UNREADABLE), actor, username)
     try:
-        return _import(data, name, sha256, kind=kind, commune=commune, agency=agency, as_of=as_of,
-                       dry_run=dry_run, username=username, engine=engine, today=today, actor=actor,
-                       preview=preview)
+        parsed = parse_file(data, name, kind=kind)
+    except FileRefused as refusal:
+        prepared.outcome.message = refusal.message
+        return prepared
+    except Exception:  # a file no rule foresaw must still get an answer, not a stack trace
+        log.exception("unreadable file %s (sha256 %s)", name, prepared.sha256)
+        return prepared
+    prepared.parsed = parsed
+    today = today or vietnam_today()
+    with session_scope(engine) as session:  # reads only; the version first
+        prepared.directory_version = _directory_version(session)
+        directory = load_directory(session, as_of or parsed.as_of or today)
+    try:
+        commune_id = _commune_option(directory, commune)
+        agency_id = _agency_option(directory, agency)
+    except ImportContextError as error:
+        prepared.outcome = ImportOutcome(name, "refused", kind=parsed.kind, message=str(error),
+                                         rows_read=parsed.report.rows_read)
+        return prepared
+    if actor is not None:
+        commune_id, agency_id = scope.import_units(actor, commune_id, agency_id)
+    prepared.options = {"commune_id": commune_id, "agency_id": agency_id, "as_of": as_of,
+                        "today": today}
+    _plan(prepared, directory)
+    if prepared.plan is None:
+        return prepared
+    outcome = prepared.outcome
+    with session_scope(engine) as session:  # only after the scope check: the actor's own unit
+        previous = _previous_upload(session, prepared.sha256, prepared.plan)
+    outcome.status = "checked"
+    outcome.message = _checked_message(outcome, previous)
+    outcome.previous_upload_id = previous.id if previous is not None else None
+    if preview:
+        outcome.changes = _figure_changes(prepared.plan, directory, engine, actor)
+    return prepared
+
+
+def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
+                  engine: Engine | None = None) -> ImportOutcome:
+    """Write a prepared import in one serial writer transaction: all of it or nothing. The same
+    content already live for the same unit: `unchanged`; the unit directory changed since the
+    plan: the kept rows are planned (and checked for scope) again first."""
+    if actor != prepared.actor:
+        raise scope.ScopeRefused("Tệp này được kiểm tra bằng một tài khoản khác: hãy tải tệp "
+                                 "lên lại.")
+    if prepared.plan is None:
+        return prepared.outcome
+    try:
+        with session_scope(engine, serial=True) as session:
+            notes = []
+            if (version := _directory_version(session)) != prepared.directory_version:
+                prepared.directory_version = version
+                _plan(prepared, load_directory(session, prepared.options["as_of"]
+                                               or prepared.parsed.as_of
+                                               or prepared.options["today"]))
+                if prepared.plan is None:
+                    return prepared.outcome
+                notes.append(DIRECTORY_CHANGED)
+            plan = prepared.plan
+            if (previous := _previous_upload(session, prepared.sha256, plan)) is not None:
+                return _unchanged(prepared.file, previous)
+            upload = write_plan(session, plan, prepared.file, prepared.sha256, prepared.username)
     except IntegrityError:
-        # The same content landed from another process at the same moment (one live upload per
-        # content, enforced by a unique index): this import is that one.
+        # The same content landed for the same unit from another process at the same moment (one
+        # live upload per content and unit, enforced by a unique index): this import is that one.
         with session_scope(engine) as session:
-            previous = _previous_upload(session, sha256)
+            previous = _previous_upload(session, prepared.sha256, prepared.plan)
         if previous is None:
             raise
-        return _unchanged(name, previous)
-
-
-def _import(data: bytes, name: str, sha256: str, *, kind, commune, agency, as_of, dry_run,
-            username, engine, today, actor, preview) -> ImportOutcome:
-    with session_scope(engine, writer=not dry_run) as session:
-        previous = _previous_upload(session, sha256)
-        if previous is not None and not dry_run:
-            return _unchanged(name, previous)
-        try:
-            parsed = parse_file(data, name, kind=kind)
-        except FileRefused as refusal:
-            return ImportOutcome(name, "refused", message=refusal.message)
-        except Exception:  # a file no rule foresaw must still get an answer, not a stack trace
-            log.exception("unreadable file %s", name)
-            return ImportOutcome(name, "refused", message=UNREADABLE)
-        directory = load_directory(session, as_of or parsed.as_of or today or date.today())
-        try:
-            commune_id = _commune_option(directory, commune)
-            agency_id = _agency_option(directory, agency)
-        except ImportContextError as error:
-            return ImportOutcome(name, "refused", kind=parsed.kind, message=str(error),
-                                 rows_read=parsed.report.rows_read)
-        if actor is not None:
-            commune_id, agency_id = scope.import_units(actor, commune_id, agency_id)
-        plan = plan_import(parsed, directory, commune_id=commune_id, agency_id=agency_id,
-                           as_of=as_of, today=today or date.today())
-        if actor is not None and (refusal := _scope_refusal(actor, plan, parsed, directory)):
-            return ImportOutcome(name, "refused", refusal, kind=plan.kind, as_of=plan.as_of,
-                                 rows_read=plan.report.rows_read)
-        outcome = plan.outcome(name, directory)
-        if outcome.refused:
-            return outcome
-        if not dry_run:
-            upload = write_plan(session, plan, name, sha256, username)
-            outcome.upload_id = upload.id
-            outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
-                               f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
-                               + (f"; {outcome.rows_rejected} dòng bị từ chối."
-                                  if outcome.rows_rejected else "."))
-            return outcome
-        outcome.status = "checked"
-        outcome.message = _checked_message(outcome, previous)
-        outcome.previous_upload_id = previous.id if previous is not None else None
-    if preview:
-        outcome.changes = preview_changes(plan, directory, engine)
+        return _unchanged(prepared.file, previous)
+    outcome = dataclasses.replace(prepared.outcome, status="imported", upload_id=upload.id,
+                                  previous_upload_id=None, changes=[],
+                                  notes=prepared.outcome.notes + notes)
+    outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
+                       f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
+                       + (f"; {outcome.rows_rejected} dòng bị từ chối."
+                          if outcome.rows_rejected else "."))
     return outcome
+
+
+def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
+    """Plan the parsed rows against this directory and check them for the actor's scope: sets
+    `plan` (None when refused), `directory` and `outcome`. The parsed report is left as the file
+    gave it (planning adds its problems to a copy), so that a plan can be made again."""
+    parsed, actor, options = prepared.parsed, prepared.actor, prepared.options
+    report = parsed.report
+    parsed = dataclasses.replace(parsed, report=dataclasses.replace(
+        report, errors=list(report.errors), warnings=list(report.warnings),
+        skipped_sheets=list(report.skipped_sheets), notes=list(report.notes)))
+    plan = plan_import(parsed, directory, commune_id=options["commune_id"],
+                       agency_id=options["agency_id"], as_of=options["as_of"],
+                       today=options["today"])
+    prepared.plan, prepared.directory = None, directory
+    if actor is not None and (refusal := _scope_refusal(actor, plan, parsed, directory)):
+        prepared.outcome = ImportOutcome(prepared.file, "refused", refusal, kind=plan.kind,
+                                         as_of=plan.as_of, rows_read=plan.report.rows_read)
+        return
+    prepared.outcome = plan.outcome(prepared.file, directory)
+    if not prepared.outcome.refused:
+        prepared.plan = plan
+
+
+def _figure_changes(plan: "ImportPlan", directory: UnitDirectory, engine: Engine | None,
+                    actor: Actor | None) -> list[FigureChange]:
+    """The preview's figures before and after, of the units in the actor's scope only: the one
+    place that names the function that computes them."""
+    return _in_scope(actor, directory, preview_changes(plan, directory, engine))
+
+
+def _in_scope(actor: Actor | None, directory: UnitDirectory,
+              changes: list[FigureChange]) -> list[FigureChange]:
+    """Only the units the actor may see: a commune account its commune's clusters, an agency
+    account its agency."""
+    units = scope.units_in_scope(actor, directory)
+    return changes if units is None else [c for c in changes if (c.unit_type, c.code) in units]
+
+
+def _directory_version(session: Session) -> str | None:
+    """The unit directory's version (`models.DirectoryVersion`): renewed by every change to it.
+    Read it before the directory (PostgreSQL reads each statement's latest commit): a change in
+    between makes the commit plan again, needlessly but safely, never write an outdated plan."""
+    return session.execute(select(DirectoryVersion.token)).scalar()
 
 
 def _unchanged(name: str, previous: Upload) -> ImportOutcome:
@@ -293,7 +406,7 @@ def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int
     rows = parsed.rows
     file_date = as_of or parsed.as_of or max(
         (r.report_date for r in rows if getattr(r, "report_date", None)), default=None) \
-        or today or date.today()
+        or today or vietnam_today()
     report.as_of = file_date
     if commune_id is None and parsed.kind in ("residents", "counts"):
         commune_id = _commune_of_file(rows, directory)
@@ -324,6 +437,7 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
             cluster_id, agency_id = unit, None
         if unit is None:
             continue
+        scope_id = unit if kind == "staff" else matcher.directory.clusters[unit].commune_id
         report_date = as_of or row.report_date or file_date
         registered_on = row.registered_on
         if registered_on is not None and registered_on > report_date:
@@ -333,7 +447,7 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                         f"{report_date:%d/%m/%Y}: tính là đã đăng ký từ ngày báo cáo.")
             registered_on = None
         entries.append({
-            "campaign": kind, "person_key": key_of(row, unit),
+            "campaign": kind, "person_key": key_of(row, unit, scope_id),
             "cluster_id": cluster_id, "agency_id": agency_id, "report_date": report_date,
             "installed": row.installed, "registered": row.registered,
             "registered_on": registered_on if (row.registered or row.installed) else None,
@@ -474,9 +588,13 @@ def _single(values: set):
     return next(iter(values)) if len(values) == 1 else None
 
 
-def _previous_upload(session: Session, sha256: str) -> Upload | None:
-    return session.exec(select(Upload).where(Upload.sha256 == sha256, Upload.undone_at.is_(None))
-                        .order_by(Upload.id)).first()
+def _previous_upload(session: Session, sha256: str, plan: "ImportPlan") -> Upload | None:
+    """The live upload of the same content for the plan's unit (commune, agency: within the
+    actor's scope, checked before): the unique index `ux_upload_live_content` allows one."""
+    return session.exec(select(Upload).where(
+        Upload.sha256 == sha256, Upload.undone_at.is_(None),
+        func.coalesce(Upload.commune_id, 0) == (plan.commune_id or 0),
+        func.coalesce(Upload.agency_id, 0) == (plan.agency_id or 0))).first()
 
 
 def _checked_message(outcome: ImportOutcome, previous: Upload | None) -> str:

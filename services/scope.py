@@ -91,3 +91,17 @@ def import_refusal(actor: Actor, kind: str, cluster_communes: set[int | None],
         return ("Tệp có dòng thuộc cơ quan, đơn vị khác: không nhập gì. Hãy bỏ các dòng đó rồi tải "
                 "lên lại.")
     return None
+
+
+def units_in_scope(actor: Actor | None, directory) -> set[tuple[str, str]] | None:
+    """The (unit type, code) of the directory's units whose figures the actor may see unit by
+    unit: a commune account's clusters, an agency account's agency; None: every unit (an admin, a
+    trusted caller). `directory`: a `services.units.UnitDirectory`."""
+    if actor is None or actor.role == "admin":
+        return None
+    if actor.role == "commune":
+        return {("cluster", c.code) for c in directory.clusters.values()
+                if c.commune_id == actor.commune_id}
+    if actor.role == "agency" and actor.agency_id in directory.agencies:
+        return {("agency", directory.agencies[actor.agency_id].code)}
+    return set()

@@ -63,7 +63,7 @@ def undo_upload(upload_id: int, *, username: str | None = None,
     if actor is not None:
         scope.require_role(actor, "admin", "commune", "agency")
         username = actor.username
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise UndoRefused(f"Không có lần nhập số {upload_id}.")

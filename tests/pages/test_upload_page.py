@@ -161,3 +161,38 @@ def test_the_upload_limit_is_set_for_streamlit_and_checked_by_the_importer():
     with pytest.raises(FileRefused) as refusal:
         parse_file(b"x" * (MAX_UPLOAD_BYTES + 1), "lon.xlsx")
     assert refusal.value.code == "file-too-large"
+
+
+def test_a_file_is_read_once_for_its_preview_its_rows_to_fix_and_its_confirm(
+        demo_copy, use_database, monkeypatch):
+    import services.imports
+    reads = []
+    real = services.imports.parse_file
+
+    def counted(data, filename, **options):
+        reads.append(filename)
+        return real(data, filename, **options)
+    monkeypatch.setattr(services.imports, "parse_file", counted)
+    at = upload_page(demo_copy, use_database, "xa.thoan")
+    data = roster([["Nguyễn Văn An", "001000000001", "Cụm 1", "x", "x", ""],
+                   ["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""]])
+    at.file_uploader[0].upload("ds.xlsx", data).run()
+    assert at.get("download_button")[0].proto.label == "Tải các dòng cần sửa (Excel, có cột Lý do)"
+    at.run()  # any rerun (a widget touched) keeps the prepared import
+    at.button(key="upload-confirm").click().run()
+    assert unescaped(at.success[0].value).startswith("Đã nhập 1 dòng")
+    assert reads == ["ds.xlsx"]
+    assert "upload-preview" not in at.session_state  # dropped after the confirm
+
+
+def test_choosing_another_file_drops_the_prepared_import_of_the_first(demo_copy, use_database):
+    at = upload_page(demo_copy, use_database, "xa.thoan")
+    at.file_uploader[0].upload("a.xlsx", roster([["An", "001000000001", "Cụm 1", "x", "x", ""]])).run()
+    first = at.session_state["upload-preview"][1]
+    at.file_uploader[0].upload("b.xlsx", roster([["Bình", "001000000002", "Cụm 2", "x", "x", ""],
+                                                 ["Chi", "001000000003", "Cụm 2", "x", "x", ""]])).run()
+    second = at.session_state["upload-preview"][1]
+    assert (first.file, second.file) == ("a.xlsx", "b.xlsx")
+    assert at.button(key="upload-confirm").label == "Xác nhận nhập 2 dòng"
+    at.button(key="upload-cancel").click().run()
+    assert "upload-preview" not in at.session_state

@@ -22,6 +22,10 @@ from services.progress import progress
 from tests.conftest import POSTGRES_URL, fresh_postgres, fresh_sqlite, load_reference_directory
 from tests.workbooks import count_report
 
+# The roster of the "sign-ins and overview reads during an import" test; a smaller one (say
+# 20000) where a run must be quick.
+BIG_ROSTER_ROWS = int(os.environ.get("TRACKER_TEST_BIG_ROSTER_ROWS", "200000"))
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -154,13 +158,106 @@ def test_import_whose_connection_is_dropped_leaves_nothing(tmp_path):
     assert code == 0 and counts(engine) == (1, 40_000)
 
 
-def test_writers_on_postgres_take_one_lock_in_turn(database):
+def advisory_locks(session) -> int:
+    return session.execute(text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 74100 "
+        "AND pid = pg_backend_pid()")).scalar_one()
+
+
+def test_serial_writers_on_postgres_take_one_lock_in_turn_and_short_writes_none(database):
     url, engine = database
-    from db import session_scope
     if not url.startswith("postgresql"):
         pytest.skip("the advisory lock is PostgreSQL's; SQLite writers use BEGIN IMMEDIATE")
+    with session_scope(engine, serial=True) as session:
+        assert advisory_locks(session) == 1
     with session_scope(engine, writer=True) as session:
-        held = session.execute(text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 74100 "
-            "AND pid = pg_backend_pid()")).scalar_one()
-    assert held == 1
+        assert advisory_locks(session) == 0
+
+
+def test_a_transaction_that_will_write_waits_for_the_sqlite_writer_instead_of_failing(sqlite_engine):
+    """The second writer begins as a writer (BEGIN IMMEDIATE): it waits for the first to commit
+    (busy timeout), then reads what the first wrote, and writes."""
+    from models import AuditEvent, utcnow
+    started = ThreadPoolExecutor(1)
+    with session_scope(sqlite_engine, writer=True) as first:
+        first.add(AuditEvent(at=utcnow(), action="first"))
+        first.flush()
+
+        def second():
+            with session_scope(sqlite_engine, writer=True) as session:
+                seen = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+                session.add(AuditEvent(at=utcnow(), action="second"))
+                return seen
+        waiting = started.submit(second)
+        time.sleep(0.5)  # the second is waiting for the lock meanwhile (not a timing assertion)
+        assert not waiting.done()
+    assert waiting.result(timeout=60) == 1
+
+
+def test_sign_ins_and_overview_reads_all_succeed_while_a_big_import_runs(database, tmp_path,
+                                                                          monkeypatch):
+    """Parsing and planning hold no lock; the write holds it for the write alone. Five sign-ins
+    and five overview reads run to the end once the roster is read (the import waits for them:
+    it holds no lock, or they could not finish), five more of each start while its rows are being
+    written (the write transaction open): every one succeeds. Overview reads finish during the
+    write on both databases; sign-ins too on PostgreSQL (they never wait for an import), while on
+    SQLite they wait for the write to commit (busy timeout), never failing."""
+    from services import auth, dashboard, imports
+    from services.imports import import_file
+    from tests.accounts_helpers import PASSWORD, account
+    url, engine = database
+    account(engine, "lanhdao", "leader")
+    roster = roster_csv(tmp_path / "big.csv", BIG_ROSTER_ROWS).read_bytes()
+    pool = ThreadPoolExecutor(12)
+
+    def sign_in():
+        return auth.authenticate("lanhdao", PASSWORD, engine=engine).role
+
+    def overview():
+        return dashboard.overview(engine=engine).as_of
+
+    def both() -> tuple[list, list]:
+        return [pool.submit(sign_in) for _ in range(5)], [pool.submit(overview) for _ in range(5)]
+
+    during_write: dict = {}
+    real_parse, real_write = imports.parse_file, imports.write_plan
+
+    def parse_file(*args, **kwargs):
+        parsed = real_parse(*args, **kwargs)
+        sign_ins, reads = during_write["sign_ins_read"], during_write["reads_read"] = both()
+        assert [s.result(timeout=120) for s in sign_ins] == ["leader"] * 5
+        assert len({r.result(timeout=120) for r in reads}) == 1
+        return parsed
+    monkeypatch.setattr(imports, "parse_file", parse_file)
+
+    def write_plan(session, plan, *args, **kwargs):
+        upload = real_write(session, plan, *args, **kwargs)
+        session.flush()  # the rows are written, the transaction (and its lock) still open
+        sign_ins, reads = during_write["sign_ins"], during_write["reads"] = both()
+        assert [r.result(timeout=120) for r in reads] == [reads[0].result()] * 5
+        if url.startswith("postgresql"):
+            assert [s.result(timeout=120) for s in sign_ins] == ["leader"] * 5
+            assert advisory_locks(session) == 1  # ... while the import holds its lock
+        return upload
+    monkeypatch.setattr(imports, "write_plan", write_plan)
+
+    importing = pool.submit(import_file, roster, "big.csv", commune="DONGTHAP",
+                            as_of=date(2024, 8, 10), engine=engine)
+    outcome = importing.result(timeout=600)
+    assert (outcome.status, outcome.rows_accepted) == ("imported", BIG_ROSTER_ROWS), outcome.message
+    sign_ins = during_write["sign_ins_read"] + during_write["sign_ins"]
+    assert [s.result(timeout=120) for s in sign_ins] == ["leader"] * 10
+    assert len([r.result() for r in during_write["reads_read"] + during_write["reads"]]) == 10
+    assert progress(date(2024, 8, 10), engine=engine).campaign("residents").installed == \
+        BIG_ROSTER_ROWS
+
+
+def test_every_sqlite_connection_is_in_wal_mode_with_a_busy_timeout(sqlite_engine):
+    connections = [sqlite_engine.connect() for _ in range(3)]  # three pooled connections at once
+    try:
+        for connection in connections:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        for connection in connections:
+            connection.close()

@@ -221,3 +221,60 @@ def test_csv_saved_as_xls_is_read_as_the_table_it_is(district):
     thon_1 = cluster(progress(date(2024, 8, 12), engine=district), "DANPHUONG-01")
     assert (thon_1.installed, thon_1.registered) == (120, 120)  # only installed: counts as registered
     assert outcome.notes
+
+
+# ---------------------------------------------------------------- prepare, then commit
+
+
+def test_prepare_writes_nothing_and_commit_writes_that_plan(district, monkeypatch):
+    from services.imports import commit_import, prepare_import
+    from tests.accounts_helpers import table_counts
+    before = table_counts(district)
+    prepared = prepare_import(count_report([["Cụm 1", 100, 90]]), "bc.xlsx", as_of=date(2024, 8, 7),
+                              engine=district)
+    assert prepared.outcome.status == "checked" and table_counts(district) == before
+    monkeypatch.setattr(imports_service, "parse_file", lambda *a, **k: pytest.fail("parsed again"))
+    done = commit_import(prepared, engine=district)
+    assert (done.status, done.rows_accepted) == ("imported", 1)
+    assert cluster(progress(date(2024, 8, 7), engine=district), "DONGTHAP-01").registered == 90
+
+
+def test_commit_rechecks_the_same_content_landed_since_the_preview(district):
+    from services.imports import commit_import, prepare_import
+    data = count_report([["Cụm 1", 100, 90]])
+    first, second = (prepare_import(data, "bc.xlsx", as_of=date(2024, 8, 7), engine=district)
+                     for _ in range(2))
+    landed = commit_import(first, engine=district)
+    again = commit_import(second, engine=district)
+    assert (again.status, again.upload_id) == ("unchanged", landed.upload_id)
+    assert upload_count(district) == 1
+
+
+def test_commit_plans_again_when_the_directory_changed_since_the_preview(district):
+    """A cluster closed between the preview and the confirm: its rows are no longer accepted."""
+    from services import directory
+    from services.auth import Actor
+    from services.imports import DIRECTORY_CHANGED, commit_import, prepare_import
+    prepared = prepare_import(count_report([["Cụm 1", 100, 90], ["Cụm 2", 50, 40]]), "bc.xlsx",
+                              as_of=date(2024, 8, 7), engine=district)
+    assert prepared.outcome.rows_accepted == 2
+    with session_scope(district) as session:
+        cum2 = session.execute(text("SELECT id FROM cluster WHERE code = 'DONGTHAP-02'")).scalar_one()
+    directory.close_unit(Actor("quantri", "admin"), "cluster", cum2, date(2024, 8, 1), engine=district)
+    done = commit_import(prepared, engine=district)
+    assert (done.status, done.rows_accepted, done.rows_rejected) == ("imported", 1, 1)
+    assert DIRECTORY_CHANGED in done.notes
+    assert [p.value for p in done.errors] == ["Cụm 2"]
+
+
+def test_a_prepared_import_is_committed_by_the_account_that_checked_it(district):
+    from services.imports import commit_import, prepare_import
+    from services.scope import ScopeRefused
+    from tests.accounts_helpers import account
+    clerk = account(district, "xa.dongthap", "commune", commune="DONGTHAP")
+    other = account(district, "xa.thoan", "commune", commune="THOAN")
+    prepared = prepare_import(count_report([["Cụm 1", 100, 90]]), "bc.xlsx", actor=clerk,
+                              as_of=date(2024, 8, 7), engine=district)
+    with pytest.raises(ScopeRefused):
+        commit_import(prepared, actor=other, engine=district)
+    assert upload_count(district) == 0

@@ -13,6 +13,7 @@ import pytest
 from services import accounts, directory, follow_up, templates
 from services.auth import Actor
 from services.imports import import_file
+from services.progress import progress
 from services.scope import ScopeRefused
 from services.uploads import list_uploads, undo_upload
 from tests.accounts_helpers import account, table_counts
@@ -186,3 +187,102 @@ def test_a_title_naming_the_district_is_not_another_commune(world):
     outcome = import_file(count_report([["Cụm 12", 50, 40]], title="UBND HUYỆN ĐAN PHƯỢNG"),
                           "bc.xlsx", actor=world.tho_an, as_of=date(2024, 8, 6), engine=world.engine)
     assert (outcome.status, outcome.commune) == ("imported", "THOAN")
+
+
+# ---------------------------------------------------------------- people and files of another commune
+# (issue 10: a clerk's preview revealed, and the confirm moved, another commune's people; the same
+# content check answered about another commune's upload.)
+
+HONG_HA_PEOPLE = [["Lê Thị Hoa", "001000000777", "Cụm 1", "x", "x", ""],
+                  ["Đỗ Văn Nam", "001000000778", "Cụm 2", "x", "x", ""]]
+GUESSED = [["Tên Gõ Bừa", "001000000777", "Cụm 1", "x", "x", ""],   # Hồng Hà's citizen IDs,
+           ["Tên Khác", "001000000778", "Cụm 1", "x", "x", ""]]    # names the clerk typed
+
+
+def hong_ha_figures(engine, day):
+    return {c.code: (c.registered, c.installed)
+            for c in progress(day, engine=engine).clusters if c.code.startswith("HONGHA-")}
+
+
+@pytest.fixture
+def hong_ha(world):
+    clerk = account(world.engine, "xa.hongha", "commune", commune="HONGHA")
+    done = import_file(roster(HONG_HA_PEOPLE, title="UBND XÃ HỒNG HÀ"), "hh.xlsx", actor=clerk,
+                       as_of=date(2024, 8, 5), engine=world.engine)
+    assert done.status == "imported"
+    return clerk
+
+
+def test_a_preview_with_guessed_citizen_ids_reveals_nothing_of_another_commune(world, hong_ha):
+    preview = import_file(roster(GUESSED), "doan.xlsx", actor=world.tho_an, dry_run=True,
+                          preview=True, as_of=date(2024, 8, 9), engine=world.engine)
+    assert preview.status == "checked"
+    # Two new people of Thọ An's Cụm 1; Hồng Hà's clusters are neither listed nor changed.
+    assert [(c.code, c.before.registered, c.after.registered) for c in preview.changes] == [
+        ("THOAN-01", 0, 2)]
+    assert "Hồng Hà" not in str(preview.as_json())
+
+
+def test_confirming_guessed_citizen_ids_moves_nobody_out_of_another_commune(world, hong_ha):
+    day = date(2024, 8, 9)
+    before = hong_ha_figures(world.engine, day)
+    assert (before["HONGHA-01"], before["HONGHA-02"]) == ((1, 1), (1, 1))
+    done = import_file(roster(GUESSED), "doan.xlsx", actor=world.tho_an, as_of=day,
+                       engine=world.engine)
+    assert done.status == "imported"
+    assert hong_ha_figures(world.engine, day) == before
+    tho_an = {c.code: c.registered for c in progress(day, engine=world.engine).clusters}
+    assert tho_an["THOAN-01"] == 2
+    # Hồng Hà's own next roster still updates its own people (recognised within Hồng Hà).
+    import_file(roster([["Lê Thị Hoa", "001000000777", "Cụm 3", "x", "x", ""]],
+                       title="UBND XÃ HỒNG HÀ"), "hh2.xlsx", actor=hong_ha,
+                as_of=date(2024, 8, 10), engine=world.engine)
+    after = hong_ha_figures(world.engine, date(2024, 8, 10))
+    assert (after["HONGHA-01"], after["HONGHA-03"]) == ((0, 0), (1, 1))
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "import"])
+def test_another_communes_exact_file_is_refused_without_naming_its_upload(world, dry_run):
+    data = count_report([["Cụm 3", 100, 90]])  # titled UBND XÃ ĐỒNG THÁP
+    theirs = import_file(data, "dt.xlsx", actor=world.dong_thap, as_of=date(2024, 8, 5),
+                         engine=world.engine).upload_id
+    assert import_file(data, "dt.xlsx", actor=world.dong_thap, as_of=date(2024, 8, 5),
+                       dry_run=True, engine=world.engine).previous_upload_id == theirs
+    outcome = import_file(data, "dt.xlsx", actor=world.tho_an, as_of=date(2024, 8, 5),
+                          dry_run=dry_run, engine=world.engine)
+    assert outcome.status == "refused" and "Tiêu đề" in outcome.message
+    assert outcome.upload_id is None and outcome.previous_upload_id is None
+    assert str(theirs) not in outcome.message and "đã được nhập" not in outcome.message
+
+
+def test_the_same_untitled_file_of_two_communes_is_each_communes_own(world):
+    """One live upload per content and unit: the file says nothing of a commune, so each clerk's
+    upload is their own commune's figures, and neither learns of the other's."""
+    data = count_report([["Cụm 2", 40, 30]], title="BÁO CÁO")
+    first = import_file(data, "a.xlsx", actor=world.dong_thap, as_of=date(2024, 8, 6),
+                        engine=world.engine)
+    check = import_file(data, "a.xlsx", actor=world.tho_an, as_of=date(2024, 8, 6), dry_run=True,
+                        engine=world.engine)
+    assert check.previous_upload_id is None and "đã được nhập" not in check.message
+    second = import_file(data, "a.xlsx", actor=world.tho_an, as_of=date(2024, 8, 6),
+                         engine=world.engine)
+    assert [(o.status, o.commune) for o in (first, second)] == [("imported", "DONGTHAP"),
+                                                                ("imported", "THOAN")]
+    again = import_file(data, "a.xlsx", actor=world.tho_an, as_of=date(2024, 8, 6),
+                        engine=world.engine)
+    assert (again.status, again.upload_id) == ("unchanged", second.upload_id)
+
+
+def test_a_preview_lists_only_the_units_in_the_accounts_scope(world):
+    """Whatever computes the figures before and after, an account sees its own units only."""
+    from services.imports import _in_scope, FigureChange, Figures
+    from services.units import load_directory
+    from db import session_scope
+    with session_scope(world.engine) as session:
+        units = load_directory(session)
+    changes = [FigureChange("cluster", "THOAN-01", "Cụm 1", "Thọ An", None, Figures(1, 1, 10)),
+               FigureChange("cluster", "HONGHA-01", "Cụm 1", "Hồng Hà", None, Figures(1, 1, 10)),
+               FigureChange("agency", "CQ05", "Phòng", None, None, Figures(1, 1, 10))]
+    assert [c.code for c in _in_scope(world.tho_an, units, changes)] == ["THOAN-01"]
+    assert [c.code for c in _in_scope(world.cq05, units, changes)] == ["CQ05"]
+    assert [c.code for c in _in_scope(world.admin, units, changes)] == ["THOAN-01", "HONGHA-01", "CQ05"]
