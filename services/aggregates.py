@@ -30,7 +30,7 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import (and_, case, delete, false, func, insert, or_, select,
-                        true, tuple_)
+                        true)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -69,10 +69,10 @@ def ensure_current(engine: Engine | None = None) -> None:
         if state is not None and _version_of(state) == data_version(session):
             return
     try:
-        with session_scope(engine, writer=True) as session:
+        with session_scope(engine, serial=True) as session:
             catch_up(session)
     except IntegrityError:  # another process made the first state row at the same moment
-        with session_scope(engine, writer=True) as session:
+        with session_scope(engine, serial=True) as session:
             catch_up(session)
 
 
@@ -144,7 +144,7 @@ def rebuild(session: Session) -> None:
 
 
 def rebuild_all(engine: Engine | None = None) -> None:
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         rebuild(session)
         _store(session, data_version(session))
 
@@ -214,38 +214,84 @@ class UnitFigures:
 
 def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
     """Recompute the area rows these units feed: their communes, their districts and the city
-    (every area when `units` is None, and after any change to which units are open)."""
+    (every area when `units` is None, and after any change to which units are open).
+
+    With `units`, only their communes are summed from their units; a district and the city take
+    the change that brings (new rows minus old), so that an import reads a few areas' rows
+    whatever the size of the city. A district whose own agencies (under no commune) are among
+    the units is summed again, and so is the city for agencies under no district."""
     communes = {c.id: c for c in session.execute(select(  # rows: id, district, open dates
         Commune.id, Commune.district_id, Commune.opened_on, Commune.closed_on))}
     if units is None:
-        session.execute(delete(AreaDay))  # also the rows of areas deleted since (an undone merge)
-        touched = set(communes)
-        district_ids = {c.district_id for c in communes.values()} | set(session.execute(
-            select(Agency.district_id).distinct().where(Agency.commune_id.is_(None))).scalars())
-    else:
-        clusters = [i for kind, i in units if kind == "cluster"]
-        agencies = [i for kind, i in units if kind == "agency"]
-        touched = set(session.execute(select(Cluster.commune_id).distinct()
-                                      .where(Cluster.id.in_(clusters))).scalars())
-        direct = set()
-        for commune_id, district_id in session.execute(
-                select(Agency.commune_id, Agency.district_id).distinct()
-                .where(Agency.id.in_(agencies))):
-            if commune_id is None:
-                direct.add(district_id)
-            else:
-                touched.add(commune_id)
-        touched.discard(None)
-        district_ids = {communes[c].district_id for c in touched} | direct
-    _write_areas(session, "commune", touched,
-                 _sum_units(session, communes, commune_ids=None if units is None else touched))
-    districts = district_ids - {None}
+        _refresh_every_area(session, communes)
+        return
+    clusters = [i for kind, i in units if kind == "cluster"]
+    agencies = [i for kind, i in units if kind == "agency"]
+    touched = set(session.execute(select(Cluster.commune_id).distinct()
+                                  .where(Cluster.id.in_(clusters))).scalars())
+    direct = set()  # districts (None: the city) whose own agencies are among the units
+    for commune_id, district_id in session.execute(
+            select(Agency.commune_id, Agency.district_id).distinct()
+            .where(Agency.id.in_(agencies))):
+        if commune_id is None:
+            direct.add(district_id)
+        else:
+            touched.add(commune_id)
+    touched.discard(None)
+    new = _sum_units(session, communes, commune_ids=touched)
+    change = _change(session, "commune", touched, new)  # by (commune, campaign)
+    _write_areas(session, "commune", touched, new)
+    by_district: dict[tuple[int | None, str], dict] = {}
+    for (commune_id, campaign), days in change.items():
+        _merge(by_district, (communes[commune_id].district_id, campaign), days)
+    districts = {communes[c].district_id for c in touched} | direct
+    new = _sum_districts(session, communes, districts & direct - {None})
+    for (district_id, campaign), days in by_district.items():
+        if district_id is not None and district_id not in direct:
+            _merge(new, (district_id, campaign), days)
+    districts -= {None}
+    unchanged = districts - direct
+    for key, levels in read_area_days(session, "district", unchanged, date.max).items():
+        _add(new, key, levels)
+    city_change = _change(session, "district", districts, new)
+    _write_areas(session, "district", districts, new)
+    if None in direct:
+        _write_areas(session, "city", {0}, _sum_city(session, communes))
+        return
+    city: dict[tuple[int, str], dict] = {}
+    for (_, campaign), days in [*city_change.items(), *((k, v) for k, v in by_district.items()
+                                                        if k[0] is None)]:
+        _merge(city, (0, campaign), days)
+    for key, levels in read_area_days(session, "city", None, date.max).items():
+        _add(city, key, levels)
+    _write_areas(session, "city", {0}, city)
+
+
+def _refresh_every_area(session: Session, communes: dict) -> None:
+    session.execute(delete(AreaDay))  # also the rows of areas deleted since (an undone merge)
+    _write_areas(session, "commune", set(communes), _sum_units(session, communes))
+    districts = {c.district_id for c in communes.values()} | set(session.execute(
+        select(Agency.district_id).distinct().where(Agency.commune_id.is_(None))).scalars())
+    districts -= {None}
+    _write_areas(session, "district", districts, _sum_districts(session, communes, districts))
+    _write_areas(session, "city", {0}, _sum_city(session, communes))
+
+
+def _sum_districts(session: Session, communes: dict, districts: set[int]) -> dict:
+    """The districts' daily changes: their own agencies' and their communes' (as written)."""
+    if not districts:
+        return {}
     sums = _sum_units(session, communes, direct_of=districts)
     for (commune_id, campaign), levels in read_area_days(
             session, "commune", [c.id for c in communes.values() if c.district_id in districts],
             date.max).items():
         _add(sums, (communes[commune_id].district_id, campaign), levels)
-    _write_areas(session, "district", districts, sums)
+    return sums
+
+
+def _sum_city(session: Session, communes: dict) -> dict:
+    """The city's daily changes: its districts' (as written), the communes under no district
+    and the agencies under neither."""
     city = _sum_units(session, communes, direct_of={None})
     for key, levels in read_area_days(session, "district", None, date.max).items():
         _add(city, (0, key[1]), levels)
@@ -253,7 +299,18 @@ def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
             session, "commune", [c.id for c in communes.values() if c.district_id is None],
             date.max).items():
         _add(city, (0, campaign), levels)
-    _write_areas(session, "city", {0}, city)
+    return city
+
+
+def _change(session: Session, area_type: str, area_ids: set[int], new: dict) -> dict:
+    """New daily changes minus the ones the areas' rows hold now, by (area, campaign)."""
+    change: dict[tuple[int, str], dict] = {}
+    for key, levels in read_area_days(session, area_type, area_ids, date.max).items():
+        _add(change, key, levels, sign=-1)
+    for key, days in new.items():
+        if key[0] in area_ids:
+            _merge(change, key, days)
+    return change
 
 
 def _sum_units(session: Session, communes: dict, *,
@@ -309,15 +366,25 @@ def _clip(figures: UnitFigures, opened: date | None, closed: date | None) -> lis
     return levels
 
 
-def _add(sums: dict, key: tuple[int, str], levels: list[Level]) -> None:
-    """Add a series of levels, as its daily changes, to `sums[key]` (day -> [reg, inst])."""
+def _add(sums: dict, key: tuple, levels: list[Level], sign: int = 1) -> None:
+    """Add a series of levels, as its daily changes, to `sums[key]` (day -> [reg, inst]);
+    `sign=-1`: take it away."""
     changes = sums.setdefault(key, {})
     registered = installed = 0
     for day, new_registered, new_installed in levels:
         change = changes.setdefault(day, [0, 0])
-        change[0] += new_registered - registered
-        change[1] += new_installed - installed
+        change[0] += sign * (new_registered - registered)
+        change[1] += sign * (new_installed - installed)
         registered, installed = new_registered, new_installed
+
+
+def _merge(sums: dict, key: tuple, days: dict) -> None:
+    """Add daily changes (day -> [reg, inst]) to `sums[key]`."""
+    changes = sums.setdefault(key, {})
+    for day, (registered, installed) in days.items():
+        change = changes.setdefault(day, [0, 0])
+        change[0] += registered
+        change[1] += installed
 
 
 def _write_areas(session: Session, area_type: str, area_ids: set[int],
@@ -399,10 +466,29 @@ def _count_rows(session: Session, unit_filter):
         yield _key(cluster_id, agency_id), day, registered, installed, first
 
 
-def _roster_deltas(session: Session, unit_filter):
+def _roster_deltas(session: Session, unit_filter) -> list[tuple]:
     """Per unit and day: how many people start to count that day (registered, installed), from
-    each person's latest roster entry; with a filter, in those units only (ranking only the people
-    who ever appear there)."""
+    each person's latest roster entry; with a filter, in those units only. Then only the people
+    who ever appear in those units are ranked, found first and looked up by the person index
+    (`ix_rosterentry_person`), so that the work follows the units' people, never the city's."""
+    if unit_filter is None:
+        return list(session.execute(_latest_entries_by_unit(true())))
+    people: dict[str, list[str]] = defaultdict(list)
+    for campaign, person_key in session.execute(
+            select(RosterEntry.campaign, RosterEntry.person_key).distinct()
+            .where(unit_filter(RosterEntry))):
+        people[campaign].append(person_key)
+    rows = []
+    for campaign, keys in people.items():
+        for start in range(0, len(keys), 5_000):
+            rows += session.execute(_latest_entries_by_unit(
+                and_(RosterEntry.campaign == campaign,
+                     RosterEntry.person_key.in_(keys[start:start + 5_000])), unit_filter))
+    return rows
+
+
+def _latest_entries_by_unit(people, unit_filter=None):
+    """The query behind `_roster_deltas`, over the entries of `people` (a condition)."""
     ranked = select(
         RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.registered,
         RosterEntry.installed,
@@ -410,21 +496,14 @@ def _roster_deltas(session: Session, unit_filter):
         func.row_number().over(
             partition_by=(RosterEntry.campaign, RosterEntry.person_key),
             order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank"))
-    if unit_filter is not None:
-        person = tuple_(RosterEntry.campaign, RosterEntry.person_key)
-        ranked = ranked.where(person.in_(select(RosterEntry.campaign, RosterEntry.person_key)
-                                         .where(unit_filter(RosterEntry))))
-    ranked = ranked.subquery()
+                      RosterEntry.id.desc())).label("rank")).where(people).subquery()
     query = select(
         ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since,
         func.sum(case((ranked.c.registered, 1), else_=0)),
         func.sum(case((ranked.c.installed, 1), else_=0)),
     ).where(ranked.c.rank == 1, or_(ranked.c.registered, ranked.c.installed)) \
         .group_by(ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since)
-    if unit_filter is not None:
-        query = query.where(unit_filter(ranked.c))
-    return session.execute(query)
+    return query if unit_filter is None else query.where(unit_filter(ranked.c))
 
 
 def _insert(session: Session, rows: list[dict], batch: int = 5_000) -> None:
