@@ -160,6 +160,18 @@ def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) ->
     table(units, columns, empty=empty, key=key)
 
 
+def deadline_table(checks: Sequence, *, key: str, empty: str) -> None:
+    """DeadlineCheck rows: when each agency reached its target, how many days after the deadline."""
+    table(checks, [("Đơn vị", lambda c: c.agency.name, "text"),
+                   ("Xã, thị trấn", lambda c: c.agency.parent or c.agency.group, "text"),
+                   ("Tỷ lệ", lambda c: c.agency.standing.percent, "percent"),
+                   ("Trạng thái", lambda c: c.agency.standing.status, "status"),
+                   ("Đạt chỉ tiêu ngày", lambda c: fmt.day(c.reached_on) if c.reached_on
+                    else "Chưa đạt", "text"),
+                   ("Số ngày trễ hạn", lambda c: c.days_late if c.late else None, "number")],
+          empty=empty, key=key)
+
+
 def silent_table(items: Sequence) -> None:
     table(items, [("Đơn vị", lambda s: s.unit.name, "text"),
                   ("Xã, thị trấn", lambda s: s.unit.commune, "text"),
