@@ -86,13 +86,39 @@ def session_scope(engine: Engine | None = None, *, writer: bool = False,
 
 
 def migrate(engine: Engine | None = None, revision: str = "head") -> None:
-    """Bring the schema to the latest (or the given) Alembic revision."""
+    """Bring the schema to the latest (or the given) Alembic revision.
+
+    At the latest already (every run of the command line): one small query, without loading
+    Alembic; the latest revision is read from the migration files (`revision: str = '…'`)."""
+    import re
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = engine or get_engine()
+    if revision == "head":
+        found = {}
+        for path in (ROOT / "migrations" / "versions").glob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            ids = [re.search(rf"^{name}: [^=]+= '([^']+)'", source, re.M)
+                   for name in ("revision", "down_revision")]
+            if ids[0]:
+                found[ids[0][1]] = ids[1] and ids[1][1]
+        heads = set(found) - set(found.values())
+        try:
+            with engine.connect() as connection:
+                current = set(connection.execute(text("SELECT version_num FROM alembic_version"))
+                              .scalars())
+        except DBAPIError:  # a new database: no version table yet
+            current = None
+        if len(heads) == 1 and current == heads:
+            return
     from alembic import command
     from alembic.config import Config
 
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["configure_logger"] = False
-    with (engine or get_engine()).begin() as connection:
+    with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -162,6 +162,14 @@ class CountReport(SQLModel, table=True):
     registered: int = 0
 
 
+class DirectoryVersion(SQLModel, table=True):
+    """One row: the unit directory's version, a random token renewed by every change to the units
+    (services/units.py), so that a process knows whether the directory it read is current."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token: str = Field(max_length=32)
+
+
 class UnitChange(SQLModel, table=True):
     """What a unit-directory import changed, so that undo restores it exactly."""
 

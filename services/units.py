@@ -1,15 +1,27 @@
-"""The unit directory: communes, clusters and agencies, and matching names as staff write them."""
+"""The unit directory: communes, clusters and agencies, and matching names as staff write them.
+
+Reading the directory (`load_directory`) is cached per process under the database's directory
+version (`models.DirectoryVersion`, a random token): every write to a unit table through a
+session (ORM objects or `insert`/`update`/`delete` statements) gives it a new token in the same
+transaction (`_note_directory_write`), so that the next read of any process sees the change. A
+raw SQL write to the unit tables must call `directory_changed(session)`.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import uuid
+from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from importers.report import UnitRow
-from models import Agency, Cluster, Commune, District, UnitChange, open_on
+from models import Agency, Cluster, Commune, DirectoryVersion, District, UnitChange
 from text import fold, unit_key
 
 _CODE = re.compile(r"[^A-Z0-9]+")
@@ -17,28 +29,45 @@ _CODE = re.compile(r"[^A-Z0-9]+")
 
 @dataclass
 class UnitDirectory:
-    """The units open on a date, indexed by code and by name key, for matching rows against."""
+    """The units open on a date, indexed by code and by name key, for matching rows against.
+    Shared by the callers of `load_directory` (cached): read it, never change it."""
 
     communes: dict[int, Commune]
     clusters: dict[int, Cluster]
     agencies: dict[int, Agency]
-    _commune_by_key: dict[str, int] = field(default_factory=dict)
-    _cluster_by_key: dict[tuple[int, str], int] = field(default_factory=dict)
-    _clusters_by_key: dict[str, list[int]] = field(default_factory=dict)
-    _agency_by_key: dict[str, int] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    # -- indexes, each built on its first use
+
+    @cached_property
+    def _commune_by_key(self) -> dict[str, int]:
+        found = {}
         for commune in self.communes.values():
-            self._commune_by_key[unit_key(commune.name)] = commune.id
-            self._commune_by_key[fold(commune.code)] = commune.id
+            found[unit_key(commune.name)] = commune.id
+            found[fold(commune.code)] = commune.id
+        return found
+
+    @cached_property
+    def _cluster_by_key(self) -> dict[tuple[int, str], int]:
+        found = {}
         for cluster in self.clusters.values():
-            key = unit_key(cluster.name)
-            self._cluster_by_key[(cluster.commune_id, key)] = cluster.id
-            self._cluster_by_key[(cluster.commune_id, fold(cluster.code))] = cluster.id
-            self._clusters_by_key.setdefault(key, []).append(cluster.id)
+            found[(cluster.commune_id, unit_key(cluster.name))] = cluster.id
+            found[(cluster.commune_id, fold(cluster.code))] = cluster.id
+        return found
+
+    @cached_property
+    def _clusters_by_key(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for cluster in self.clusters.values():
+            found.setdefault(unit_key(cluster.name), []).append(cluster.id)
+        return found
+
+    @cached_property
+    def _agency_by_key(self) -> dict[str, int]:
+        found = {}
         for agency in self.agencies.values():
-            self._agency_by_key[unit_key(agency.name)] = agency.id
-            self._agency_by_key[fold(agency.code)] = agency.id
+            found[unit_key(agency.name)] = agency.id
+            found[fold(agency.code)] = agency.id
+        return found
 
     # -- lookups: each returns an id or None
 
@@ -103,23 +132,83 @@ def _closest(text: str, pool: dict[int, str], limit: int) -> list[str]:
 def load_directory(session: Session, on: date | None = None) -> UnitDirectory:
     """The units open on `on` (`models.open_on`; None: those not closed) as read-only rows
     (attribute access like the models; no ORM objects). A file dated before a merge of communes
-    matches the old units, a file dated from the merge on the new ones."""
-    def open_rows(model):
-        table = model.__table__
-        condition = table.c.closed_on.is_(None) if on is None else open_on(table.c, on)
-        return {row.id: row for row in session.execute(select(*table.columns).where(condition))}
-    return UnitDirectory(communes=open_rows(Commune), clusters=open_rows(Cluster),
-                         agencies=open_rows(Agency))
+    matches the old units, a file dated from the merge on the new ones.
+
+    Read once per directory version and per process (see the module's docstring); a session
+    whose transaction changed the directory reads its own changes, uncached."""
+    version = session.execute(select(DirectoryVersion.token)).scalar()
+    if version is None or _changed_here(session):
+        return _AllUnits(session).on(on)
+    global _cached
+    if _cached is None or _cached.version != version:
+        _cached = _AllUnits(session, version)
+    return _cached.on(on)
+
+
+class _AllUnits:
+    """Every commune, cluster and agency, open or closed, and their directories by date: one per
+    span between two opening or closing days (the units open do not change within one)."""
+
+    def __init__(self, session: Session, version: str | None = None) -> None:
+        self.version = version
+        self.rows = {model: list(session.execute(select(*model.__table__.columns)))
+                     for model in (Commune, Cluster, Agency)}
+        self.days = sorted({day for rows in self.rows.values() for row in rows
+                            for day in (row.opened_on, row.closed_on) if day is not None})
+        self.directories: dict[int | None, UnitDirectory] = {}
+
+    def on(self, day: date | None) -> UnitDirectory:
+        span = None if day is None else bisect_right(self.days, day)
+        if span not in self.directories:
+            def open_rows(model):  # as models.open_on, in Python
+                return {row.id: row for row in self.rows[model] if (
+                    row.closed_on is None if day is None else
+                    (row.opened_on is None or row.opened_on <= day)
+                    and (row.closed_on is None or row.closed_on > day))}
+            self.directories[span] = UnitDirectory(open_rows(Commune), open_rows(Cluster),
+                                                   open_rows(Agency))
+        return self.directories[span]
+
+
+_cached: _AllUnits | None = None
+_CHANGED_IN = "directory changed in"  # session.info: the transaction that wrote to the directory
+_UNIT_TABLES = frozenset(model.__tablename__ for model in (District, Commune, Cluster, Agency))
+
+
+def directory_changed(session: Session) -> None:
+    """Give the directory a new version, in the session's transaction (once per transaction)."""
+    connection = session.connection()  # begins the transaction if need be
+    if _changed_here(session):
+        return
+    session.info[_CHANGED_IN] = session.get_transaction()
+    connection.execute(update(DirectoryVersion.__table__).values(token=uuid.uuid4().hex))
+
+
+def _changed_here(session: Session) -> bool:
+    """Whether the session's current transaction wrote to the directory."""
+    transaction = session.get_transaction()
+    return transaction is not None and session.info.get(_CHANGED_IN) is transaction
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_directory_write(session, _context, _instances) -> None:
+    """Every flush that adds, changes or deletes a unit gives the directory a new version."""
+    if any(isinstance(unit, _UNIT_MODELS) for unit in (*session.new, *session.deleted)) or any(
+            isinstance(unit, _UNIT_MODELS) and session.is_modified(unit) for unit in session.dirty):
+        directory_changed(session)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_directory_statement(state) -> None:
+    """... and so does an `insert`, `update` or `delete` statement on a unit table."""
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(getattr(state.statement, "table", None), "name", None) in _UNIT_TABLES:
+        directory_changed(state.session)
 
 
 def make_code(*parts: str) -> str:
     """A stable code for a directory row that has none: `Thọ An`, `Cụm 3` -> `THOAN-CUM3`."""
     return "-".join(_CODE.sub("", fold(part).upper()) for part in parts if part)
-
-
-def is_empty(session: Session) -> bool:
-    return session.exec(select(Commune.id).limit(1)).first() is None and \
-        session.exec(select(Agency.id).limit(1)).first() is None
 
 
 # ---------------------------------------------------------------- writing the directory
@@ -258,3 +347,4 @@ def _jsonable(value):
 
 
 UNIT_MODELS = {"district": District, "commune": Commune, "cluster": Cluster, "agency": Agency}
+_UNIT_MODELS = tuple(UNIT_MODELS.values())
