@@ -165,7 +165,7 @@ def per_file_seconds(engine, files: int = 15) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def overview_seconds(engine, district: str | None = None, repeats: int = 5) -> float:
+def overview_seconds(engine, district: str | None = None, repeats: int = 3) -> float:
     from services.dashboard import overview
     overview(AS_OF, district=district, engine=engine)  # the aggregates catch up once
     best = float("inf")
@@ -176,10 +176,10 @@ def overview_seconds(engine, district: str | None = None, repeats: int = 5) -> f
     return best
 
 
-def cli_progress_seconds(url: str) -> float:
+def cli_progress_seconds(url: str, repeats: int = 2) -> float:
     env = {**os.environ, "DATABASE_URL": url}
     best = float("inf")
-    for _ in range(2):
+    for _ in range(repeats):
         started = time.perf_counter()
         subprocess.run([sys.executable, "cli.py", "progress", "--as-of", AS_OF.isoformat(), "--json"],
                        cwd=ROOT, env=env, check=True, capture_output=True)
@@ -260,7 +260,8 @@ def main() -> None:
         print(f"overview server-side: city {city:.3f} s, one of its districts {district:.3f} s, "
               f"ratio {city / district:.2f}x (goal 2x); a one-district tracker {alone:.3f} s, "
               f"ratio {city / alone:.2f}x")
-        city, district = cli_progress_seconds(c_url), cli_progress_seconds(d_url)
+        repeats = 1 if args.quick else 2
+        city, district = cli_progress_seconds(c_url, repeats), cli_progress_seconds(d_url, repeats)
         print(f"cli.py progress --json: city {city:.2f} s, one district {district:.2f} s, "
               f"ratio {city / district:.2f}x")
         if not args.reuse_city:
