@@ -4,7 +4,8 @@ Every key holds the database URL and the figures' version (`dashboard.figures_ve
 highest upload id, undone uploads, latest audit event not about an account), so that an import, an
 undo or a directory edit shows on the next view, and a sign-in empties no cache. Keys hold the part
 of the account the figures depend on (`dashboard.view_scope`), so that every leader shares one
-entry per view.
+entry per view. The charts (plotly figures, ~25 ms to build per overview) are kept as built objects
+(`st.cache_resource`, shared by every session, never modified by the pages).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date
 
 import streamlit as st
 
+from components import charts
 from db import get_engine
 from services import analytics, city_report, dashboard, quality
 from services.auth import Actor
@@ -45,6 +47,17 @@ def commune(code: str, as_of: date | None,
     return _commune(*_source(), code, as_of, dashboard.view_scope(actor))
 
 
+def overview_charts(as_of: date | None, district: str | None = None):
+    """The overview's figures (its campaigns' curves, the ranking), built once per data version
+    and shared by every session: read only."""
+    return _overview_charts(*_source(), as_of, district)
+
+
+def commune_charts(code: str, as_of: date | None, actor: Actor | None):
+    """One commune's curve and cluster ranking, built once per data version: read only."""
+    return _commune_charts(*_source(), code, as_of, dashboard.view_scope(actor))
+
+
 def agencies(as_of: date | None, district: str | None = None) -> dashboard.AgenciesView:
     return _agencies(*_source(), as_of, district)
 
@@ -71,6 +84,18 @@ def _district_choices(url: str, version: tuple):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _overview(url: str, version: tuple, as_of, district):
     return dashboard.overview(as_of, district=district, engine=get_engine(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overview_charts(url: str, version: tuple, as_of, district):
+    data = _overview(url, version, as_of, district)
+    return [charts.campaign_curve(c) for c in data.campaigns], charts.ranking(data.areas)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _commune_charts(url: str, version: tuple, code, as_of, actor):
+    view = _commune(url, version, code, as_of, actor)
+    return charts.campaign_curve(view.progress), charts.ranking(view.clusters)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
