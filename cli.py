@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from settings import check
+    check()
     from db import migrate
     migrate()
     handler = {"import": cmd_import, "progress": cmd_progress, "undo": cmd_undo,

@@ -383,7 +383,10 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             try:
                 ph = phone(ph, untyped=untyped) or None
             except Bad as exc:
-                (pending or (pending := [])).append((col["phone"], ph, exc))
+                if exc.shown is None:
+                    (pending or (pending := [])).append((col["phone"], ph, exc))
+                else:  # a citizen ID in the phone column: a row error, quoted masked
+                    (errors or (errors := [])).append((col["phone"], exc.shown, exc))
                 ph = None
 
         if not n:

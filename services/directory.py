@@ -182,7 +182,7 @@ def close_unit(actor: Actor, unit_type: str, unit_id: int, closed_on: date, *,
     and agencies too. Figures before the date are unchanged."""
     require_role(actor, "admin")
     model = _model(unit_type)
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
         if unit.closed_on is not None:
             raise DirectoryError(f"{unit.name} đã đóng từ ngày {unit.closed_on:%d/%m/%Y}.")
@@ -211,7 +211,7 @@ def reopen_unit(actor: Actor, unit_type: str, unit_id: int, *, engine: Engine | 
     with it). What a merge closed is refused: undo the merge instead (`undo_merge`)."""
     require_role(actor, "admin")
     model = _model(unit_type)
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
         if unit.closed_on is None:
             raise DirectoryError(f"{unit.name} đang hoạt động.")
@@ -258,7 +258,7 @@ def merge_communes(actor: Actor, commune_ids: list[int], *, code: str, name: str
     name, kind and sizes; code `<code>-<old code>`; two clusters of the same name get their old
     commune's name added: `Thôn 1 (Hạ Mỗ)`). Figures before `on` stay those of the old units."""
     require_role(actor, "admin")
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         commune, sources, copies = _plan_merge(session, commune_ids, code, name, kind, on)
         for source in sources:
             source.closed_on = on
@@ -298,7 +298,7 @@ def undo_merge(actor: Actor, commune_id: int, *, engine: Engine | None = None) -
     units it closed reopen. Refused once anything refers to the new units (figures, imports,
     accounts, directory imports) or units were added to the new commune."""
     require_role(actor, "admin")
-    with session_scope(engine, writer=True) as session:
+    with session_scope(engine, serial=True) as session:
         commune = _unit(session, Commune, "commune", commune_id)
         copies = _merge_copies(session, commune)
         if not copies:

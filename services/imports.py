@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import logging
 import re
-import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable
@@ -24,14 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db import get_engine, session_scope
+from db import session_scope
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
 from models import AuditEvent, CountReport, DirectoryVersion, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
-from services.progress import Progress, progress
+from services.preview import FigureChange, Figures, unit_changes  # noqa: F401 (re-exported)
 from services.units import UnitDirectory, apply_unit_rows, load_directory
 from text import fold, local_time, vietnam_today
 
@@ -80,25 +79,6 @@ class ImportOutcome:
             "skipped_sheets": self.skipped_sheets, "notes": self.notes, "message": self.message,
             "changes": [asdict(c) for c in self.changes],
         }
-
-
-@dataclass(frozen=True)
-class Figures:
-    registered: int
-    installed: int
-    target: int | None  # target population of a cluster, staff of an agency
-
-
-@dataclass
-class FigureChange:
-    """One unit's figures as of the file's report date, before and after the import."""
-
-    unit_type: str  # cluster | agency
-    code: str
-    name: str
-    commune: str | None
-    before: Figures | None  # None: the import creates the unit
-    after: Figures | None   # None: the import removes the unit
 
 
 class ImportContextError(ValueError):
@@ -269,17 +249,9 @@ def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
 
 def _figure_changes(plan: "ImportPlan", directory: UnitDirectory, engine: Engine | None,
                     actor: Actor | None) -> list[FigureChange]:
-    """The preview's figures before and after, of the units in the actor's scope only: the one
-    place that names the function that computes them."""
-    return _in_scope(actor, directory, preview_changes(plan, directory, engine))
-
-
-def _in_scope(actor: Actor | None, directory: UnitDirectory,
-              changes: list[FigureChange]) -> list[FigureChange]:
-    """Only the units the actor may see: a commune account its commune's clusters, an agency
-    account its agency."""
-    units = scope.units_in_scope(actor, directory)
-    return changes if units is None else [c for c in changes if (c.unit_type, c.code) in units]
+    """The preview's figures before and after, of the units in the actor's scope only."""
+    return unit_changes(plan, directory, engine=engine,
+                        scope_filter=scope.units_in_scope(actor, directory))
 
 
 def _directory_version(session: Session) -> str | None:
@@ -318,46 +290,6 @@ def _named_communes(rows: list, directory: UnitDirectory) -> set[int]:
                     (found := directory.commune_from_hints((hint,))) is not None:
                 named.add(found)
     return named
-
-
-def preview_changes(plan: "ImportPlan", directory: UnitDirectory,
-                    engine: Engine | None = None) -> list[FigureChange]:
-    """Every unit the plan touches or changes, with its figures (`services.progress`) before and
-    after, as of the plan's latest report date. The plan is written inside a transaction that is
-    rolled back: nothing is kept."""
-    rows = plan.entries + plan.counts
-    day = max((r["report_date"] for r in rows), default=plan.as_of)
-    before, names = _unit_figures(progress(day, engine=engine))
-    with (engine or get_engine()).connect() as connection:
-        transaction = connection.begin()
-        try:
-            with Session(connection) as session:
-                write_plan(session, plan, "preview", secrets.token_hex(32), None)
-                session.flush()
-            after, new_names = _unit_figures(progress(day, engine=connection))  # sees the rows
-        finally:
-            transaction.rollback()
-    names |= new_names
-    touched = {("cluster", directory.clusters[r["cluster_id"]].code) if r["cluster_id"] is not None
-               else ("agency", directory.agencies[r["agency_id"]].code) for r in rows}
-    keys = touched | {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
-    return [FigureChange(unit_type, code, *names[(unit_type, code)], before.get((unit_type, code)),
-                         after.get((unit_type, code)))
-            for unit_type, code in sorted(keys, key=lambda k: (k[0] != "cluster", k[1]))
-            if (unit_type, code) in names]
-
-
-def _unit_figures(figures: Progress) -> tuple[dict[tuple[str, str], Figures],
-                                              dict[tuple[str, str], tuple[str, str | None]]]:
-    """Each open unit's figures, and its name and commune's name, by (unit type, code)."""
-    communes = {c.code: c.name for c in figures.communes}
-    numbers, names = {}, {}
-    for unit_type, units in (("cluster", figures.clusters), ("agency", figures.agencies)):
-        for unit in units:
-            target = unit.target_population if unit_type == "cluster" else unit.staff
-            numbers[(unit_type, unit.code)] = Figures(unit.registered, unit.installed, target)
-            names[(unit_type, unit.code)] = (unit.name, communes.get(unit.commune_code))
-    return numbers, names
 
 
 # ---------------------------------------------------------------- planning (no writes)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from services import accounts, directory, follow_up, templates
+from services import accounts, directory, follow_up, scope, templates
 from services.auth import Actor
 from services.imports import import_file
 from services.progress import progress
@@ -274,15 +274,12 @@ def test_the_same_untitled_file_of_two_communes_is_each_communes_own(world):
 
 
 def test_a_preview_lists_only_the_units_in_the_accounts_scope(world):
-    """Whatever computes the figures before and after, an account sees its own units only."""
-    from services.imports import _in_scope, FigureChange, Figures
+    """An account sees its own units only: the scope the preview is filtered by."""
     from services.units import load_directory
     from db import session_scope
     with session_scope(world.engine) as session:
         units = load_directory(session)
-    changes = [FigureChange("cluster", "THOAN-01", "Cụm 1", "Thọ An", None, Figures(1, 1, 10)),
-               FigureChange("cluster", "HONGHA-01", "Cụm 1", "Hồng Hà", None, Figures(1, 1, 10)),
-               FigureChange("agency", "CQ05", "Phòng", None, None, Figures(1, 1, 10))]
-    assert [c.code for c in _in_scope(world.tho_an, units, changes)] == ["THOAN-01"]
-    assert [c.code for c in _in_scope(world.cq05, units, changes)] == ["CQ05"]
-    assert [c.code for c in _in_scope(world.admin, units, changes)] == ["THOAN-01", "HONGHA-01", "CQ05"]
+    wanted = {("cluster", "THOAN-01"), ("cluster", "HONGHA-01"), ("agency", "CQ05")}
+    assert wanted & scope.units_in_scope(world.tho_an, units) == {("cluster", "THOAN-01")}
+    assert wanted & scope.units_in_scope(world.cq05, units) == {("agency", "CQ05")}
+    assert scope.units_in_scope(world.admin, units) is None
