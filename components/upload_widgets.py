@@ -7,7 +7,6 @@ escaped (`plain`), never rendered as Markdown.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +23,7 @@ from services.imports import (FigureChange, ImportOutcome, PreparedImport, commi
 from services.rows_to_fix import rows_to_fix
 from services.scope import UPLOAD_KINDS, ScopeRefused
 from services.uploads import UndoRefused, UploadSummary, undo_upload
+from text import vietnam_today
 
 def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -> None:
     """The whole flow for one file. `kind`: a fixed kind of table (the directory page: `units`)."""
@@ -223,7 +223,7 @@ def _options(actor: Actor, kind: str | None, key: str) -> dict | None:
                                        format_func=lambda k: KIND_LABELS[k].capitalize() if k
                                        else "Tự nhận biết theo tiêu đề cột")
     as_of = st.date_input("Ngày báo cáo (để trống: lấy theo tệp)", value=None, key=f"{key}-as-of",
-                          format="DD/MM/YYYY", max_value=date.today())
+                          format="DD/MM/YYYY", max_value=vietnam_today())
     options["as_of"] = as_of
     return options
 

@@ -78,7 +78,7 @@ def create_demo(*, engine: Engine | None = None, seed: int = 2024,
                 ) -> list[tuple[str, str, str]]:
     """Fill the database with the demo district; returns (username, role, password) per account."""
     say = progress_callback
-    with session_scope(engine) as session:
+    with session_scope(engine, serial=True) as session:
         _refuse_foreign_data(session)
         _clear(session)
         say("Nạp danh mục đơn vị huyện Đan Phượng…")

@@ -161,7 +161,7 @@ def update_unit(actor: Actor, unit_type: str, unit_id: int, changes: dict, *,
     if unknown:
         raise DirectoryError(f"Không sửa được: {', '.join(sorted(unknown))}.")
     clean = {name: _checked(name, value) for name, value in changes.items()}
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
         done = [f"{FIELD_LABELS[name]}: {_shown(getattr(unit, name))} → {_shown(value)}"
                 for name, value in clean.items() if getattr(unit, name) != value]
@@ -517,7 +517,7 @@ def update_campaign(actor: Actor, key: str, *, name: str, start: date, deadline:
         raise DirectoryError("Hạn hoàn thành phải sau ngày bắt đầu.")
     if not 0 < target_pct <= 100:
         raise DirectoryError("Chỉ tiêu phải lớn hơn 0% và không quá 100%.")
-    with session_scope(engine) as session:
+    with session_scope(engine, writer=True) as session:
         campaign = session.exec(select(Campaign).where(Campaign.key == key)).first()
         if campaign is None:
             raise DirectoryError(f"Không có chiến dịch “{key}”.")

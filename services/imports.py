@@ -30,7 +30,7 @@ from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, 
 from models import AuditEvent, CountReport, DirectoryVersion, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
-from services.preview import FigureChange, Figures, unit_changes  # noqa: F401 (re-exported)
+from services.preview import FigureChange, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, load_directory
 from text import fold, local_time, vietnam_today
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from db import session_scope
 from models import (Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry,
                     open_on)
-from text import fold
+from text import fold, vietnam_today
 
 
 @dataclass
@@ -134,7 +134,7 @@ def progress(as_of: date | None = None, *, district: str | None = None,
     """Every figure the dashboard shows, as of `as_of` (default: the latest report date).
 
     `district`: only that district's communes, clusters and agencies (a city deployment)."""
-    as_of = as_of or latest_report_date(engine) or date.today()
+    as_of = as_of or latest_report_date(engine) or vietnam_today()
     with session_scope(engine) as session:
         districts = list(session.execute(select(District).where(open_on(District, as_of))
                                          .order_by(District.code)).scalars())

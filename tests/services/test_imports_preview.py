@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from db import session_scope
-from services.imports import Figures, import_file
+from services.imports import import_file
+from services.preview import Figures
 from services.progress import progress
 from services.uploads import list_uploads
 from tests.accounts_helpers import account, table_counts
