@@ -11,7 +11,7 @@ from components import charts
 from components import format as fmt
 from components.safe_text import plain
 from components.tables import show_table
-from services.dashboard import silent_note
+from services.dashboard import daily_new, silent_note
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -116,6 +116,15 @@ def campaign_curves(campaigns: Sequence) -> None:
             st.markdown(f"**{plain(progress.name)}**")
             st.plotly_chart(charts.campaign_curve(progress), config=charts.CONFIG,
                             key=f"curve-{progress.key}")
+
+
+def daily_charts(campaigns: Sequence) -> None:
+    """Each campaign's new registrations per day with their 7-day average."""
+    for column, progress in zip(st.columns(len(campaigns)), campaigns):
+        with column:
+            st.markdown(f"**{plain(progress.name)}**")
+            st.plotly_chart(charts.daily_registrations(daily_new(progress.curve)),
+                            config=charts.CONFIG, key=f"daily-{progress.key}")
 
 
 # ---------------------------------------------------------------- tables

@@ -27,6 +27,10 @@ for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
 st.subheader("Tiến độ theo ngày")
 widgets.campaign_curves(data.campaigns)
 
+st.subheader("Số người tạo tài khoản mới mỗi ngày")
+st.caption("Cột: số người tạo tài khoản trong ngày; đường: trung bình 7 ngày (tốc độ trên thẻ).")
+widgets.daily_charts(data.campaigns)
+
 areas = "quận, huyện" if data.of_districts else "xã, thị trấn"
 st.subheader(f"Xếp hạng {len(data.areas)} {areas}")
 st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
@@ -35,8 +39,8 @@ if stale := [a for a in data.areas if a.silent]:
     st.warning("Không báo cáo " + "; ".join(f"{plain(a.name)}: {silent_note(a)}" for a in stale)
                + f" ({DEFAULT_STALE_DAYS} ngày trở lên). Tỷ lệ có thể thấp hơn thực tế, tốc độ chưa rõ.",
                icon=":material/schedule:")
-with st.expander(f"Tốc độ 7 ngày qua và mức cần mỗi ngày của từng {areas}"):
-    widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.")
+st.markdown(f"**Tốc độ 7 ngày qua và tốc độ cần mỗi ngày để kịp hạn, từng {areas}**")
+widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.")
 
 if data.of_districts:
     st.subheader("Quận, huyện có cán bộ, công chức chưa đạt 100%")
