@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from components import format as fmt
 from components.safe_text import chart_text
+from services.dashboard import silent_note
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 _LINE = {"registered": "#0072B2", "target": "#000000", "expected": "#6E6E6E",
@@ -34,9 +35,19 @@ def campaign_curve(progress) -> go.Figure:
                        name="Tiến độ cần đạt (tuyến tính)",
                        line=dict(color=_LINE["expected"], width=1.5, dash="dot"),
                        hovertemplate="Cần đạt: %{y:,.0f}<extra></extra>")
-    figure.add_scatter(x=curve.days, y=curve.registered, mode="lines", name="Đã tạo tài khoản",
-                       line=dict(color=_LINE["registered"], width=3),
+    last = progress.standing.last_report if progress.silent else None
+    reported = [i for i, day in enumerate(curve.days) if last is None or day <= last]
+    figure.add_scatter(x=[curve.days[i] for i in reported],
+                       y=[curve.registered[i] for i in reported], mode="lines",
+                       name="Đã tạo tài khoản", line=dict(color=_LINE["registered"], width=3),
                        hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f} người<extra></extra>")
+    if last is not None and reported:  # stopped reporting: after its last report, unknown
+        unknown = range(reported[-1], len(curve.days))
+        figure.add_scatter(x=[curve.days[i] for i in unknown],
+                           y=[curve.registered[i] for i in unknown], mode="lines",
+                           name=f"Không báo cáo từ {last:%d/%m} (chưa rõ)",
+                           line=dict(color=_LINE["registered"], width=2, dash="dot"),
+                           opacity=0.5, hoverinfo="skip")
     if curve.projection:
         (start_day, start_value), (end_day, end_value) = curve.projection
         figure.add_scatter(x=[start_day, end_day], y=[start_value, end_value],
@@ -55,9 +66,28 @@ def campaign_curve(progress) -> go.Figure:
     return _layout(figure, 340)
 
 
+def daily_registrations(daily) -> go.Figure:
+    """New registrations each day (bars) and their 7-day average (a line, the cards' pace).
+    `daily`: services.dashboard.DailyNew."""
+    figure = go.Figure()
+    figure.add_bar(x=daily.days, y=daily.new, name="Tạo tài khoản mới trong ngày",
+                   marker=dict(color="#9ECAE1"),
+                   hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f} người<extra></extra>")
+    figure.add_scatter(x=daily.days, y=daily.average, mode="lines", name="Trung bình 7 ngày",
+                       line=dict(color=_LINE["registered"], width=2.5),
+                       hovertemplate="Trung bình 7 ngày đến %{x|%d/%m/%Y}: %{y:,.1f} người/ngày"
+                                     "<extra></extra>")
+    figure.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y", showgrid=False)
+    figure.update_yaxes(tickformat=",.0f", title=None)
+    return _layout(figure, 260)
+
+
 def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài khoản") -> go.Figure:
     """Horizontal bars of each unit's percent, furthest behind on top, one trace per status so the
-    legend names every colour; at-risk and behind bars are also hatched. `units`: UnitProgress."""
+    legend names every colour; at-risk and behind bars are also hatched. A black tick on each bar
+    marks the level needed by now (`standing.expected`). A bar ending near the dashed 100% line
+    carries its percent inside its end, so no label is drawn across the line. The legend is above
+    the plot, clear of the axis title at any width. `units`: UnitProgress."""
     shown = [u for u in units if u.standing.percent is not None]
     order = [chart_text(u.name) for u in shown]
     figure = go.Figure()
@@ -69,19 +99,52 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
             orientation="h", name=fmt.status_label(status), showlegend=True,
             x=[u.standing.percent * 100 for u in members],
             y=[chart_text(u.name) for u in members],
-            text=[fmt.percent(u.standing.percent) for u in members], textposition="outside",
-            cliponaxis=False,
+            text=[_label(u) for u in members],
+            textposition=[_label_position(u.standing.percent) for u in members],
+            insidetextanchor="end", cliponaxis=False,
+            insidetextfont=dict(color=fmt.STATUS_TEXT_COLOURS[status]),
             marker=dict(color=fmt.STATUS_COLOURS[status],
                         pattern=dict(shape=fmt.STATUS_PATTERNS[status], fillmode="overlay",
                                      fgcolor="#FFFFFF", solidity=0.25)),
             customdata=[[fmt.number(u.standing.registered), fmt.number(u.standing.size),
-                         fmt.status_label(status)] for u in members],
+                         fmt.status_label(status), fmt.percent(_needed_share(u))]
+                        for u in members],
             hovertemplate=("<b>%{y}</b><br>%{customdata[0]} / %{customdata[1]} người (%{text})"
-                           "<br>%{customdata[2]}<extra></extra>"))
+                           "<br>Cần đạt đến nay: %{customdata[3]}<br>%{customdata[2]}"
+                           "<extra></extra>"))
+    needed = [u for u in shown if _needed_share(u) is not None]
+    if needed:
+        figure.add_scatter(
+            x=[_needed_share(u) * 100 for u in needed], y=[chart_text(u.name) for u in needed],
+            text=[fmt.percent(_needed_share(u)) for u in needed], mode="markers",
+            name="Cần đạt đến nay", cliponaxis=False,
+            marker=dict(symbol="line-ns", size=18, color="#000000", line=dict(width=3)),
+            hovertemplate="<b>%{y}</b><br>Cần đạt đến nay: %{text}<extra></extra>")
     figure.add_vline(x=100, line=dict(color="#000000", width=1, dash="dash"))
     top = max([u.standing.percent * 100 for u in shown] + [100])
-    figure.update_xaxes(range=[0, top * 1.15], ticksuffix="%", title=value_title)
+    figure.update_xaxes(range=[0, top * 1.2], ticksuffix="%", title=value_title)
     figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None,
                         automargin=True)
     figure.update_layout(barmode="overlay", bargap=0.25)
-    return _layout(figure, 110 + 28 * max(len(shown), 1))
+    _layout(figure, 150 + 28 * max(len(shown), 1))
+    return figure.update_layout(legend=dict(yanchor="bottom", y=1.02))
+
+
+# A label outside a bar ending in this band (percent) would be drawn across the 100% line, even
+# at phone width (a label is about a fifth of a 390 px chart): it goes inside the bar's end.
+_INSIDE = (0.70, 1.04)
+
+
+def _label_position(percent: float) -> str:
+    return "inside" if _INSIDE[0] <= percent <= _INSIDE[1] else "outside"
+
+
+def _label(unit) -> str:
+    note = silent_note(unit)
+    return fmt.percent(unit.standing.percent) + (f" · {note}" if note else "")
+
+
+def _needed_share(unit) -> float | None:
+    """The share of the unit's people needed by now (its expected level), or None."""
+    standing = unit.standing
+    return standing.expected / standing.size if standing.size else None

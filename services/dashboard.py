@@ -15,8 +15,8 @@ from components import format as fmt
 from db import session_scope
 from models import AuditEvent, Commune, District as DistrictRow, open_on
 from services.aggregates import data_version
-from services.analytics import (CampaignInfo, District, Scope, Standing, UnitInfo, load_district,
-                                load_scope, silent_by_district)
+from services.analytics import (CampaignInfo, District, Scope, Standing, UnitInfo, average_pace,
+                                load_district, load_scope, silent_by_district)
 from services.auth import Actor
 from services.scope import ScopeRefused
 from services.quality import DEFAULT_STALE_DAYS, SilentUnit, is_silent, silent_units
@@ -227,6 +227,22 @@ def agencies_view(as_of: date | None = None, *, district: str | None = None,
 
 
 # ---------------------------------------------------------------- building blocks
+
+
+@dataclass(frozen=True)
+class DailyNew:
+    """New registrations day by day and their 7-day average (the cards' pace, day by day)."""
+
+    days: list[date]
+    new: list[int]  # registered that day (a correction downwards: negative)
+    average: list[float]  # average_pace of the days up to that one
+
+
+def daily_new(curve: Curve) -> DailyNew:
+    """From a campaign's cumulative curve (its first day counts from zero, as average_pace)."""
+    levels = curve.registered
+    return DailyNew(list(curve.days), [b - a for a, b in zip([0, *levels], levels)],
+                    [average_pace(levels[:i + 1]) for i in range(len(levels))])
 
 
 def deadline_checks(view: AgenciesView) -> list[DeadlineCheck]:

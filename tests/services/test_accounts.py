@@ -23,7 +23,7 @@ def test_admin_creates_an_account_with_a_random_password_that_logs_in(district, 
     actor = authenticate("xa.dongthap", password, engine=district)
     assert (actor.role, actor.commune_id) == ("commune", list_commune_id(district, "DONGTHAP"))
     [entry] = audit_log(admin, action="user-add", engine=district)[:1]
-    assert (entry.username, entry.detail) == ("quantri", "xa.dongthap (commune)")
+    assert (entry.username, entry.detail) == ("quantri", "xa.dongthap (Cán bộ xã, thị trấn)")
 
 
 def list_commune_id(engine, code):

@@ -98,11 +98,11 @@ def test_daily_summary_states_both_campaigns_the_lowest_units_and_the_silent_one
     lines = overview(AS_OF, engine=history).summary.splitlines()
     assert lines[0] == "TIẾN ĐỘ CÀI ĐẶT iHaNoi HUYỆN ĐAN PHƯỢNG, số liệu đến ngày 12/07/2024"
     assert lines[1] == ("1. Cán bộ, công chức, viên chức, người lao động: 20/2.739 người đã tạo "
-                        "tài khoản (0,7%); hạn 25/07/2024, còn 13 ngày; cần 209 người/ngày, 7 ngày "
+                        "tài khoản (0,7%); hạn 25/07/2024, còn 13 ngày; cần 209,2 người/ngày, 7 ngày "
                         "qua 2,9 người/ngày. Đánh giá: Chậm tiến độ.")
     assert lines[2] == ("2. Người dân trong diện (từ 15 tuổi, có điện thoại thông minh): "
                         "1.950/135.746 người đã tạo tài khoản (1,4%); hạn 30/08/2024, còn 49 ngày; "
-                        "cần 2.731 người/ngày, 7 ngày qua 264 người/ngày. Đánh giá: Chậm tiến độ.")
+                        "cần 2.730,5 người/ngày, 7 ngày qua 264,3 người/ngày. Đánh giá: Chậm tiến độ.")
     assert lines[3] == ("5 xã, thị trấn thấp nhất: Đan Phượng 0,0%; Hạ Mỗ 0,0%; Liên Hà 0,0%; "
                         "Liên Hồng 0,0%; Liên Trung 0,0%.")
     assert lines[4].startswith("5 cơ quan, đơn vị thấp nhất: ")
