@@ -16,7 +16,7 @@ from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
                                  parse_date, phone, yes_no)
 from importers.report import KIND_LABELS, CountRow, ImportReport, Kind, PersonRow, UnitRow
-from text import casefold_keep_marks, fold, unit_key
+from text import casefold_keep_marks, fold, unit_key, vietnam_today
 
 # ---------------------------------------------------------------- kinds
 
@@ -300,7 +300,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
     prefix_i = plan.name_prefix
     stt_i = g("row_number", -1)
     has_installed, has_registered = "installed" in f, "registered" in f
-    today = date.today()
+    today = vietnam_today()
 
     def birth(value):
         return parse_birth(value, today)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from text import fold
+from text import fold, vietnam_today
 
 
 class Invalid(ValueError):
@@ -116,7 +116,7 @@ def excel_serial(number: float) -> date:
 
 
 def _two_digit_year(yy: int) -> int:
-    pivot = date.today().year % 100
+    pivot = vietnam_today().year % 100
     return 2000 + yy if yy <= pivot else 1900 + yy
 
 
@@ -188,7 +188,7 @@ def parse_birth(value, today: date | None = None) -> tuple[date | None, int | No
     if value is None or value == "":
         return None, None
     if today is None:
-        today = date.today()
+        today = vietnam_today()
     if value.__class__ is date:
         if _MIN_DATE <= value <= today:
             return value, value.year

@@ -23,7 +23,7 @@ from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
 from services.aggregates import (CAMPAIGN_OF_UNIT, UnitFigures, ensure_current, read_area_days,
                                  read_unit_days)
-from text import fold
+from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
 STATUSES = ("reached", "on_track", "at_risk", "behind", "no_target")
@@ -238,7 +238,7 @@ def load_district(as_of: date | None = None, *, district: str | None = None,
                   commune: str | None = None, engine: Engine | None = None) -> District:
     """Every open unit (of one district or one commune, by code, or all) and its figures day by
     day, up to `as_of` (default: the latest report)."""
-    as_of = as_of or latest_report_date(engine) or date.today()
+    as_of = as_of or latest_report_date(engine) or vietnam_today()
     ensure_current(engine)
     with session_scope(engine) as session:
         district_id = _district_id(session, district)
@@ -347,7 +347,7 @@ def load_scope(as_of: date | None = None, *, district: str | None = None,
                engine: Engine | None = None) -> Scope:
     """One district (by code) and its communes; else the city and its districts when it has
     several; else everything, by commune. Read from the area aggregates only."""
-    as_of = as_of or latest_report_date(engine) or date.today()
+    as_of = as_of or latest_report_date(engine) or vietnam_today()
     ensure_current(engine)
     with session_scope(engine) as session:
         campaigns = _campaigns(session)
