@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from db import session_scope
-from models import (Agency, AggregateState, AreaDay, AuditEvent, Cluster, Commune, CountReport,
+from models import (Agency, AggregateState, AreaDay, Cluster, Commune, CountReport,
                     RosterEntry, UnitDay, Upload)
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
@@ -52,14 +52,6 @@ def data_version(session: Session) -> tuple[int, int, int]:
         func.count(Upload.id), func.coalesce(func.max(Upload.id), 0),
         func.count(Upload.undone_at))).one()
     return int(count), int(last), int(undone)
-
-
-def cache_version(engine: Engine | None = None) -> tuple[int, ...]:
-    """What cached figures depend on: the uploads (`data_version`) and the latest audit event
-    (directory and campaign edits are audited)."""
-    with session_scope(engine) as session:
-        audit = session.execute(select(func.max(AuditEvent.id))).scalar() or 0
-        return (*data_version(session), audit)
 
 
 def ensure_current(engine: Engine | None = None) -> None:

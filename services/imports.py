@@ -27,11 +27,11 @@ from db import session_scope
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
-from models import AuditEvent, CountReport, DirectoryVersion, RosterEntry, Upload, utcnow
+from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
 from services.preview import FigureChange, unit_changes
-from services.units import UnitDirectory, apply_unit_rows, load_directory
+from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
 from text import fold, local_time, vietnam_today
 
 log = logging.getLogger(__name__)
@@ -154,8 +154,11 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
         return prepared
     prepared.parsed = parsed
     today = today or vietnam_today()
-    with session_scope(engine) as session:  # reads only; the version first
-        prepared.directory_version = _directory_version(session)
+    # Reads only. The directory's version is read before the directory (PostgreSQL reads each
+    # statement's latest commit): a change in between makes the commit plan again, needlessly but
+    # safely, never write an outdated plan.
+    with session_scope(engine) as session:
+        prepared.directory_version = directory_version(session)
         directory = load_directory(session, as_of or parsed.as_of or today)
     try:
         commune_id = _commune_option(directory, commune)
@@ -195,7 +198,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
     try:
         with session_scope(engine, serial=True) as session:
             notes = []
-            if (version := _directory_version(session)) != prepared.directory_version:
+            if (version := directory_version(session)) != prepared.directory_version:
                 prepared.directory_version = version
                 _plan(prepared, load_directory(session, prepared.options["as_of"]
                                                or prepared.parsed.as_of
@@ -252,13 +255,6 @@ def _figure_changes(plan: "ImportPlan", directory: UnitDirectory, engine: Engine
     """The preview's figures before and after, of the units in the actor's scope only."""
     return unit_changes(plan, directory, engine=engine,
                         scope_filter=scope.units_in_scope(actor, directory))
-
-
-def _directory_version(session: Session) -> str | None:
-    """The unit directory's version (`models.DirectoryVersion`): renewed by every change to it.
-    Read it before the directory (PostgreSQL reads each statement's latest commit): a change in
-    between makes the commit plan again, needlessly but safely, never write an outdated plan."""
-    return session.execute(select(DirectoryVersion.token)).scalar()
 
 
 def _unchanged(name: str, previous: Upload) -> ImportOutcome:

@@ -129,6 +129,11 @@ def _closest(text: str, pool: dict[int, str], limit: int) -> list[str]:
     return [pool[uid] for _, _, uid in found]
 
 
+def directory_version(session: Session) -> str | None:
+    """The unit directory's version (`models.DirectoryVersion`): renewed by every write to it."""
+    return session.execute(select(DirectoryVersion.token)).scalar()
+
+
 def load_directory(session: Session, on: date | None = None) -> UnitDirectory:
     """The units open on `on` (`models.open_on`; None: those not closed) as read-only rows
     (attribute access like the models; no ORM objects). A file dated before a merge of communes
@@ -136,7 +141,7 @@ def load_directory(session: Session, on: date | None = None) -> UnitDirectory:
 
     Read once per directory version and per process (see the module's docstring); a session
     whose transaction changed the directory reads its own changes, uncached."""
-    version = session.execute(select(DirectoryVersion.token)).scalar()
+    version = directory_version(session)
     if version is None or _changed_here(session):
         return _AllUnits(session).on(on)
     global _cached

@@ -27,6 +27,7 @@ from openpyxl.chart import BarChart, Reference
 from importers.parse import parse_file
 from importers.read import MAX_UPLOAD_BYTES, RawSheet, read_sheets
 from importers.report import FileRefused
+from tests.importers.hostile import patch_declared_size
 
 MAIN = Path(__file__).resolve().parents[2]
 SAMPLES = MAIN / "tests" / "samples"
@@ -160,21 +161,6 @@ def cfb(streams: dict[str, bytes]) -> bytes:
 
 BIFF_BOF = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
 BIFF_EOF = struct.pack("<HH", 0x000A, 0)
-
-
-def patch_zip_sizes(data: bytes, name: str, *, file_size: int | None = None) -> bytes:
-    """Rewrite the declared unpacked size of one member (local header and central directory)."""
-    out = bytearray(data)
-    raw = name.encode()
-    pos = 0
-    while (pos := out.find(b"PK\x01\x02", pos)) >= 0:
-        name_len = struct.unpack_from("<H", out, pos + 28)[0]
-        if bytes(out[pos + 46:pos + 46 + name_len]) == raw:
-            local = struct.unpack_from("<I", out, pos + 42)[0]
-            struct.pack_into("<I", out, pos + 24, file_size)
-            struct.pack_into("<I", out, local + 22, file_size)
-        pos += 4
-    return bytes(out)
 
 
 def cp1258_bytes(text: str) -> bytes:
@@ -531,7 +517,7 @@ def test_zip_unpacking_to_more_than_1_gib_in_all_is_refused():
             z.writestr(f"xl/media/image{i}.png", os.urandom(1024 * 1024))
     data = out.getvalue()
     for i in range(6):  # each claims 190 MB: under 200 times its size, over 1 GiB together
-        data = patch_zip_sizes(data, f"xl/media/image{i}.png", file_size=190 * 1024 * 1024)
+        data = patch_declared_size(data, f"xl/media/image{i}.png", 190 * 1024 * 1024)
 
     exc = refused(data, "danh-sach.xlsx")
 
@@ -541,7 +527,7 @@ def test_zip_unpacking_to_more_than_1_gib_in_all_is_refused():
 def test_zip_member_that_unpacks_to_more_than_its_header_says_is_refused_as_corrupt():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200_001))
     data = one_sheet_xlsx(SHEET_NS + "<sheetData>" + rows + "</sheetData></worksheet>")
-    data = patch_zip_sizes(data, "xl/worksheets/sheet1.xml", file_size=1000)  # a lying header
+    data = patch_declared_size(data, "xl/worksheets/sheet1.xml", 1000)  # a lying header
 
     exc = refused_isolated(data, "danh-sach.xlsx")
 
