@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import charts
 from db import get_engine
-from services import analytics, city_report, dashboard, quality
+from services import analytics, city_report, dashboard, picture, quality
 from services.auth import Actor
 from settings import database_url
 
@@ -35,6 +35,11 @@ def district_choices() -> list[tuple[str, str]]:
 
 def overview(as_of: date | None, district: str | None = None) -> dashboard.Overview:
     return _overview(*_source(), as_of, district)
+
+
+def overview_picture(as_of: date | None, district: str | None = None) -> bytes:
+    """The overview as a PNG for the Zalo groups (services.picture), drawn once per data version."""
+    return _overview_picture(*_source(), as_of, district)
 
 
 def commune_choices(actor: Actor | None, district: str | None = None,
@@ -84,6 +89,11 @@ def _district_choices(url: str, version: tuple):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _overview(url: str, version: tuple, as_of, district):
     return dashboard.overview(as_of, district=district, engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _overview_picture(url: str, version: tuple, as_of, district):
+    return picture.overview_png(_overview(url, version, as_of, district))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -19,6 +19,9 @@ if data.is_empty:
     widgets.empty_district()
     st.stop()
 widgets.as_of_caption(data.as_of, has_reports=bounds is not None)
+st.download_button("Tải ảnh", lambda: cached.overview_picture(as_of, district), on_click="ignore",
+                   file_name=f"tien-do-ihanoi-{data.as_of:%Y-%m-%d}.png", mime="image/png",
+                   icon=":material/image:", help="Ảnh PNG khổ điện thoại để gửi vào nhóm Zalo.")
 
 for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
     with column:

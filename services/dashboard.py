@@ -77,6 +77,7 @@ class Overview:
     silent: list[SilentUnit]  # a city: empty (see the summary, by district)
     summary: str
     is_empty: bool
+    not_reporting: str = ""  # the summary's sentence about the units not reporting (silent_line)
 
     @property
     def of_districts(self) -> bool:
@@ -146,7 +147,8 @@ def overview(as_of: date | None = None, *, district: str | None = None,
     behind = [a for a in behind if a.standing.percent is not None and a.standing.percent < 1]
     return Overview(scope.as_of, scope.area.name, campaigns, areas, behind, silent,
                     daily_summary(scope.as_of, scope.area.name, campaigns, areas, behind,
-                                  silent_text, stale_days), scope.is_empty)
+                                  silent_text, stale_days), scope.is_empty,
+                    silent_line(silent_text, stale_days))
 
 
 def figures_version(engine: Engine | None = None) -> tuple[int, ...]:
@@ -375,11 +377,15 @@ def daily_summary(as_of: date, name: str, campaigns: Sequence[CampaignProgress],
         what = "quận, huyện có cán bộ chưa đạt 100%" if districts else "cơ quan, đơn vị thấp nhất"
         lines.append(f"{len(lagging)} {what}: " + "; ".join(
             f"{a.name} {fmt.percent(a.standing.percent)}" for a in lagging) + ".")
-    if silent:
-        lines.append(f"Chưa báo cáo {stale_days} ngày trở lên: {silent}.")
-    else:
-        lines.append(f"Tất cả đơn vị đã báo cáo trong {stale_days} ngày qua.")
+    lines.append(silent_line(silent, stale_days))
     return "\n".join(lines)
+
+
+def silent_line(silent: str, stale_days: int) -> str:
+    """The sentence about the units not reporting, for the summary and the picture."""
+    if silent:
+        return f"Chưa báo cáo {stale_days} ngày trở lên: {silent}."
+    return f"Tất cả đơn vị đã báo cáo trong {stale_days} ngày qua."
 
 
 def _silent_text(silent: Sequence[SilentUnit], limit: int = 8) -> str:

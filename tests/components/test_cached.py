@@ -8,7 +8,7 @@ from sqlalchemy import select
 from components import cached, charts
 from db import session_scope
 from models import Commune
-from services import dashboard
+from services import dashboard, picture
 from services.auth import AccountError, Actor, authenticate, create_user, record_logout
 from services.directory import update_unit
 from services.uploads import undo_upload
@@ -83,3 +83,17 @@ def test_the_charts_are_built_once_per_data_version(url, district):
     view = cached.commune("DONGTHAP", d(12), None)
     assert curve.to_dict() == charts.campaign_curve(view.progress).to_dict()
     assert clusters.to_dict() == charts.ranking(view.clusters).to_dict()
+
+
+def test_the_picture_is_drawn_once_per_data_version_from_the_cached_overview(url, district,
+                                                                             monkeypatch):
+    drawn = []
+    monkeypatch.setattr(picture, "overview_png", lambda data: drawn.append(data) or b"png")
+    cached._overview_picture.clear()
+    add_counts(district, d(10), [("DONGTHAP-01", 100, 100)])
+    assert cached.overview_picture(d(12)) == cached.overview_picture(d(12)) == b"png"
+    assert drawn == [cached.overview(d(12))]
+    add_counts(district, d(12), [("DONGTHAP-01", 200, 200)])
+    cached.overview_picture(d(12))
+    assert len(drawn) == 2
+    assert drawn[-1].campaigns[1].standing.registered == 200

@@ -3,19 +3,20 @@ and what it shows is the service's figures."""
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest, app_test
 
 from components import format as fmt
 from components.safe_text import plain
 from db import get_engine, session_scope
 from models import Commune
-from services import dashboard, quality
+from services import dashboard, picture, quality
 from services.analytics import latest_report_date
 from services.auth import Actor
 from tests.conftest import load_reference_directory
@@ -75,6 +76,29 @@ def test_overview_follows_the_as_of_date(demo):
     expected = dashboard.overview(date(2024, 8, 12), engine=demo)
     assert [m.value for m in app.metric] == [card_value(c.standing) for c in expected.campaigns]
     assert "số liệu đến ngày 12/08/2024" in app.code[0].value
+
+
+def test_overview_offers_its_picture_for_the_chosen_date(demo, monkeypatch):
+    managers = []
+
+    class Recorded(app_test.MediaFileManager):  # the mock runtime's, to click the button
+        def __init__(self, *args):
+            super().__init__(*args)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recorded)
+    app = run_page("overview")
+    app.date_input(key="ngay").set_value(date(2024, 8, 12)).run()
+    assert not app.exception
+    [button] = app.get("download_button")
+    assert button.proto.label == "Tải ảnh"
+    # a click runs the drawing on a server thread, with no script running
+    with ThreadPoolExecutor(1) as pool:
+        address = pool.submit(managers[-1].execute_deferred,
+                              button.proto.deferred_file_id).result()
+    png = managers[-1]._storage.get_file(address.rsplit("/", 1)[-1])
+    assert png.mimetype == "image/png"
+    assert png.content == picture.overview_png(dashboard.overview(date(2024, 8, 12), engine=demo))
 
 
 def test_overview_of_a_new_database_says_what_to_do(empty):
