@@ -5,14 +5,13 @@ all from the overview's own figures (`dashboard.Overview`): nothing is computed 
 
 Drawn with matplotlib's Agg renderer (no display, no network) in DejaVu Sans, which matplotlib
 ships and which has every Vietnamese letter and the status signs. Mathtext is off: a unit's name
-is drawn as typed, `$` and all.
+is drawn as typed, `$` and all (set on each text: the global settings are shared by threads).
 """
 from __future__ import annotations
 
 import io
 import textwrap
 
-import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
@@ -28,15 +27,14 @@ ROW = 56  # one unit of the ranking
 NAME_WIDTH = 220  # the ranking's names, then its bars (100% = BAR_WIDTH), then the figures
 BAR_WIDTH = 400
 INK, GREY, LIGHT, BAND = "#1A1A1A", "#555555", "#E6E6E6", "#0B3D91"
-RC = {"text.parse_math": False, "text.usetex": False, "font.family": "DejaVu Sans",
-      "hatch.linewidth": 1.5}
+# on every text, not in matplotlib's global settings, which the server's threads share
+TEXT = {"parse_math": False, "usetex": False, "fontfamily": "DejaVu Sans"}
 
 
 def overview_png(data: Overview) -> bytes:
     """The picture of an overview (not an empty one) as PNG bytes."""
-    with matplotlib.rc_context(RC):
-        buffer = io.BytesIO()
-        _Picture(data).figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    buffer = io.BytesIO()
+    _Picture(data).figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -66,11 +64,12 @@ class _Picture:
 
     def text(self, x: float, y: float, text: str, px: float, **style) -> None:
         """`text` `px` pixels high, its top at y (or its middle: va="center")."""
-        style = {"color": INK, "va": "top", **style}
+        style = {"color": INK, "va": "top", **style, **TEXT}
         self.axes.text(x, y, text, fontsize=px * 72 / DPI, clip_on=False, **style)
 
     def box(self, x: float, y: float, width: float, height: float, **style) -> None:
-        self.axes.add_patch(Rectangle((x, y), width, height, linewidth=0, **style))
+        patch = self.axes.add_patch(Rectangle((x, y), width, height, linewidth=0, **style))
+        patch.set_hatch_linewidth(1.5)
 
     # ------------------------------------------------------------ parts
 
