@@ -5,7 +5,7 @@ from components import widgets
 from components import cached
 from components.session import signed_in_actor
 
-signed_in_actor()  # also when Streamlit runs this file before app.py's routing
+actor = signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Chất lượng số liệu")
 left, middle, right = st.columns(3)
@@ -29,6 +29,12 @@ st.caption(f"Mỗi thôn, cụm dân cư cần báo cáo ít nhất {stale_days}
            f"{data.periods} kỳ từ ngày bắt đầu chiến dịch. Đầy đủ: kỳ có báo cáo; kịp thời: báo "
            "cáo được nhập vào hệ thống chậm nhất một ngày sau khi hết kỳ.")
 widgets.reporting_table(data.reporting)
+
+if checked := cached.verification_of(data.as_of, actor, district=district):
+    st.subheader("Chênh lệch giữa số báo cáo và tài khoản trên hệ thống, lớn nhất ở trên")
+    widgets.verification_caption(checked)
+    widgets.verification_table(checked.by_gap(), key="by-gap",
+                               empty="Không có đơn vị nào đối chiếu được.")
 
 st.subheader("Số liệu vượt 100% chỉ tiêu")
 widgets.over_target_table(data.over_target)
