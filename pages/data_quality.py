@@ -30,12 +30,6 @@ st.caption(f"Mỗi thôn, cụm dân cư cần báo cáo ít nhất {stale_days}
            "cáo được nhập vào hệ thống chậm nhất một ngày sau khi hết kỳ.")
 widgets.reporting_table(data.reporting)
 
-if checked := cached.verification_of(data.as_of, actor, district=district):
-    st.subheader("Chênh lệch giữa số báo cáo và tài khoản trên hệ thống, lớn nhất ở trên")
-    widgets.verification_caption(checked)
-    widgets.verification_table(checked.by_gap(), key="by-gap",
-                               empty="Không có đơn vị nào đối chiếu được.")
-
 st.subheader("Số liệu vượt 100% chỉ tiêu")
 widgets.over_target_table(data.over_target)
 
@@ -47,3 +41,9 @@ widgets.no_target_table(data.no_target)
 
 st.subheader("Lần nhập có dòng bị từ chối")
 widgets.rejected_imports_table(data.rejected_imports)
+
+if checked := cached.verification_of(data.as_of, actor, district=district):
+    st.subheader("Chênh lệch giữa số báo cáo và tài khoản trên hệ thống, lớn nhất ở trên")
+    widgets.verification_caption(checked)
+    widgets.verification_table(checked.by_gap(), key="by-gap",
+                               empty="Không có đơn vị nào đối chiếu được.")

@@ -47,7 +47,7 @@ units = list(dict.fromkeys(p.unit for p in people))  # in the list's order: Cụ
 unit = st.selectbox("Thôn, cụm dân cư", [None] + units, format_func=lambda u: u or "Tất cả") \
     if commune else None
 shown = [p for p in people if unit is None or p.unit == unit]
-st.metric("Số người cần vận động", number(sum(not p.to_check for p in shown)))
+st.metric("Số người cần vận động", number(len(shown)))
 if checks := sum(p.to_check for p in shown):
     st.warning(f"**{number(checks)}** người được báo cáo đã tạo tài khoản nhưng không có trong danh "
                "sách tài khoản của hệ thống iHaNoi (ghi chú “Cần kiểm tra”): đề nghị kiểm tra lại "
