@@ -156,3 +156,19 @@ def test_same_content_dry_run_and_identifiers_never_in_clear(checked):
     assert len(rows) == 13
     for value in ("001000000001", "0912000002", "0988000013"):
         assert value not in stored
+
+
+def test_the_city_workbook_gets_verified_and_gap_columns(checked):
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.city_report import HEADER_ROW, workbook
+    engine, _ = checked
+    _, data = workbook(date(2024, 8, 10), engine=engine)
+    sheet = load_workbook(io.BytesIO(data))["Người dân"]
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    assert headers[-2:] == ["Hệ thống xác nhận", "Chênh lệch"]
+    rows = {r[1]: r[-2:] for r in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    assert rows["Thọ An"] == (4, 2) and rows["Đồng Tháp"] == (6, 8)
+    assert rows["Tổng cộng toàn huyện"] == (10, 10)
