@@ -11,7 +11,7 @@ from models import Commune
 from services.auth import Actor
 from services.imports import import_file
 from services.verification import verification
-from tests.pages.test_dashboard_pages import LEADER, column, demo, run_page  # noqa: F401
+from tests.pages.test_dashboard_pages import column, demo, run_page  # noqa: F401
 from tests.workbooks import count_report
 
 CHECK = "Đối chiếu với tài khoản trên hệ thống iHaNoi"
