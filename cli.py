@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="nhập bảng tính")
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--kind", choices=["units", "residents", "staff", "counts"])
+    imp.add_argument("--kind", choices=["units", "residents", "staff", "counts", "accounts"])
     imp.add_argument("--commune")
     imp.add_argument("--agency")
     imp.add_argument("--as-of", type=_date)

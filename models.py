@@ -126,6 +126,8 @@ class RosterEntry(SQLModel, table=True):
         Index("ix_rosterentry_person", "campaign", "person_key", "report_date"),
         Index("ix_rosterentry_cluster", "cluster_id"),
         Index("ix_rosterentry_agency", "agency_id"),
+        Index("ix_rosterentry_id_key", "id_key"),
+        Index("ix_rosterentry_phone_key", "phone_key"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -143,6 +145,25 @@ class RosterEntry(SQLModel, table=True):
     birth_year: Optional[int] = None
     phone: Optional[str] = Field(default=None, max_length=20)
     position: Optional[str] = Field(default=None, max_length=200)
+    # keyed hashes of the citizen ID and the phone, to find the person in the platform's account
+    # list (services/people.py `match_key`); None where the roster gave none
+    id_key: Optional[str] = Field(default=None, max_length=32)
+    phone_key: Optional[str] = Field(default=None, max_length=32)
+
+
+class AccountEntry(SQLModel, table=True):
+    """One account of the platform's account list (kind `accounts`): the keyed hashes of its
+    citizen ID and phone (never in clear), the day it was made, the commune the list names."""
+
+    __table_args__ = (Index("ix_accountentry_id_key", "upload_id", "id_key"),
+                      Index("ix_accountentry_phone_key", "upload_id", "phone_key"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id")
+    id_key: Optional[str] = Field(default=None, max_length=32)
+    phone_key: Optional[str] = Field(default=None, max_length=32)
+    created_on: date
+    commune_id: Optional[int] = Field(default=None, foreign_key="commune.id")
 
 
 class CountReport(SQLModel, table=True):

@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import charts
 from db import get_engine
-from services import analytics, city_report, dashboard, picture, quality
+from services import analytics, city_report, dashboard, picture, quality, verification
 from services.auth import Actor
 from settings import database_url
 
@@ -70,6 +70,12 @@ def agencies(as_of: date | None, district: str | None = None) -> dashboard.Agenc
 def data_quality(as_of: date | None, stale_days: int,
                  district: str | None = None) -> quality.DataQuality:
     return _data_quality(*_source(), as_of, stale_days, district)
+
+
+def verification_of(as_of: date | None, actor: Actor | None, *, district: str | None = None,
+                    commune: str | None = None) -> verification.Verification | None:
+    """Reported beside what the platform's account list confirms (None: no list)."""
+    return _verification(*_source(), as_of, district, commune, verification.view_scope(actor))
 
 
 def city_workbook(as_of: date | None) -> tuple[date, bytes]:
@@ -128,6 +134,12 @@ def _agencies(url: str, version: tuple, as_of, district):
 def _data_quality(url: str, version: tuple, as_of, stale_days, district):
     return quality.data_quality(as_of, district=district, stale_days=stale_days,
                                 engine=get_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _verification(url: str, version: tuple, as_of, district, commune, actor):
+    return verification.verification(as_of, district=district, commune=commune, actor=actor,
+                                     engine=get_engine(url))
 
 
 @st.cache_data(show_spinner="Đang lập báo cáo…", max_entries=8)

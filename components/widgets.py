@@ -169,6 +169,28 @@ def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) ->
     table(units, columns, empty=empty, key=key)
 
 
+def verification_table(rows: Sequence, *, key: str, empty: str, unmatched: bool = False) -> None:
+    """verification.Checked rows: reported, confirmed by the platform, share, gap (and, for
+    communes, the accounts found on no roster)."""
+    columns: list[Column] = [
+        ("Đơn vị", lambda r: r.name, "text"),
+        ("Báo cáo đã tạo tài khoản", lambda r: r.reported, "number"),
+        ("Hệ thống xác nhận", lambda r: r.verified, "number"),
+        ("Tỷ lệ xác nhận", lambda r: r.share, "percent"),
+        ("Chênh lệch", lambda r: r.gap, "number")]
+    if unmatched:
+        columns.append(("Tài khoản không có trong danh sách nào", lambda r: r.unmatched, "number"))
+    table(rows, columns, empty=empty, key=key)
+
+
+def verification_caption(checked) -> None:
+    """What the verified figures mean, and the list they come from."""
+    st.caption(f"Theo danh sách tài khoản của hệ thống iHaNoi ngày {fmt.day(checked.list_date)}: "
+               "người được báo cáo đã tạo tài khoản mà hệ thống có tài khoản trùng số CCCD hoặc số "
+               "điện thoại. Đơn vị chỉ báo cáo số lượng (không có danh sách từng người) được đối "
+               "chiếu theo số tài khoản hệ thống ghi thuộc xã; “—”: chưa đối chiếu được.")
+
+
 def deadline_table(checks: Sequence, *, key: str, empty: str) -> None:
     """DeadlineCheck rows: when each agency reached its target, how many days after the deadline."""
     table(checks, [("Đơn vị", lambda c: c.agency.name, "text"),

@@ -1,6 +1,7 @@
-"""Kinds of table (units / residents / staff / counts) and the rows each kind builds.
+"""Kinds of table (units / residents / staff / counts / accounts) and the rows each kind builds.
 
-Pure: header fields in, kind out; sheet rows in, `PersonRow` / `CountRow` / `UnitRow` out, with the
+Pure: header fields in, kind out; sheet rows in, `PersonRow` / `CountRow` / `UnitRow` /
+`AccountRow` out, with the
 problems found written to an `ImportReport`. Unit names are not matched here (a service does that).
 """
 from __future__ import annotations
@@ -15,13 +16,15 @@ from operator import itemgetter
 from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
                                  parse_date, phone, yes_no)
-from importers.report import KIND_LABELS, CountRow, ImportReport, Kind, PersonRow, UnitRow
+from importers.report import (KIND_LABELS, AccountRow, CountRow, ImportReport, Kind, PersonRow,
+                              UnitRow)
 from text import casefold_keep_marks, fold, unit_key, vietnam_today
 
 # ---------------------------------------------------------------- kinds
 
 _YES_NO = frozenset({"installed", "registered"})
 _FIGURES = frozenset({"households", "population", "target_population", "staff"})
+_IDENTIFIERS = frozenset({"citizen_id", "phone"})
 
 
 def detect_kind(fields) -> Kind | None:
@@ -32,6 +35,8 @@ def detect_kind(fields) -> Kind | None:
         return "staff" if ("agency" in fields or "position" in fields) else "residents"
     if has_yes_no:
         return "counts"
+    if fields & _IDENTIFIERS and "registered_on" in fields:
+        return "accounts"
     if ("cluster" in fields or "agency" in fields) and fields & _FIGURES:
         return "units"
     return None
@@ -46,6 +51,8 @@ def fits(kind: Kind, fields) -> bool:
         return bool(fields & _YES_NO)
     if kind == "units":
         return bool(fields & {"cluster", "agency"})
+    if kind == "accounts":
+        return bool(fields & _IDENTIFIERS)
     raise ValueError(kind)
 
 
@@ -57,6 +64,7 @@ EXPECTED_COLUMNS = {
               "“Số người đã cài đặt” hoặc “Số người đã tạo tài khoản”",
     "units": "“Thôn/Tổ dân phố” kèm “Số hộ”, “Số nhân khẩu” hoặc “Chỉ tiêu”; hoặc "
              "“Tên cơ quan, đơn vị” kèm “Tổng số CBCCVC”",
+    "accounts": "“Số CCCD” hoặc “Số điện thoại” kèm “Ngày tạo tài khoản”, không có cột có/không",
 }
 
 
@@ -65,7 +73,7 @@ def unknown_table_message(kind: Kind | None = None) -> str:
     if kind is not None:
         return (f"Không tìm thấy bảng {KIND_LABELS[kind]} trong tệp. Cần có các cột: "
                 f"{EXPECTED_COLUMNS[kind]}. {where}")
-    order = ("residents", "staff", "counts", "units")
+    order = ("residents", "staff", "counts", "units", "accounts")
     listed = "; ".join(f"{KIND_LABELS[k]}: {EXPECTED_COLUMNS[k]}" for k in order)
     return f"Không nhận ra bảng số liệu trong tệp. Cần một trong các dạng sau — {listed}. {where}"
 
@@ -658,5 +666,65 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
         ctx.rows.append(unit)
 
 
+def build_accounts(plan: SheetPlan, ctx: BuildContext) -> None:
+    """Rows of the platform's account list, appended to `ctx.rows`. An account needs a citizen ID
+    or a phone; its date may be blank (it counts from the list's date), never unreadable."""
+    header, report = plan.header, ctx.report
+    f = header.fields
+    stt_i = f.get("row_number", -1)
+    column = {k: header.columns[i].header for k, i in f.items()}
+    for i in range(header.last + 1, len(plan.rows)):
+        row = plan.rows[i]
+        if len(row) < header.width:
+            row = list(row) + [""] * (header.width - len(row))
+        if classify_row(row, header, stt_i) is not DATA:
+            continue
+        excel_row = plan.first_row + i
+        ctx.rows_read += 1
+        errors, doubtful, identity = [], [], {}
+        for fld, convert in (("citizen_id", citizen_id), ("phone", phone)):
+            if fld not in f or is_empty(value := row[f[fld]]):
+                continue
+            try:
+                identity[fld] = convert(value, untyped=plan.untyped) or None
+            except Invalid as exc:
+                doubtful.append((column[fld], value if exc.shown is None else exc.shown,
+                                 exc.code, exc.message))
+        if not identity.get("citizen_id") and not identity.get("phone"):
+            errors, doubtful = doubtful, []  # nothing left to match by
+        created = None
+        if "registered_on" in f and not is_empty(value := row[f["registered_on"]]):
+            try:
+                created = parse_date(value)
+            except Invalid:
+                errors.append((column["registered_on"], value, "invalid-date",
+                               f"Không đọc được ngày tạo tài khoản “{as_text(value)}”."))
+        if not errors and not identity.get("citizen_id") and not identity.get("phone"):
+            fld = "citizen_id" if "citizen_id" in f else "phone"
+            errors.append((column[fld], None, "missing-identifier",
+                           "Dòng không có số CCCD hay số điện thoại: không đối chiếu được."))
+        if errors:
+            for col, value, code, message in errors:
+                report.error(plan.name, excel_row, col, value, code, message)
+            continue
+        for col, value, code, message in doubtful:
+            report.warn(plan.name, excel_row, col, value, code, message)
+        account = AccountRow(plan.name, excel_row, identity.get("citizen_id"),
+                             identity.get("phone"), created,
+                             _text_of(row, f.get("commune"), ctx.texts), plan.row_report_date)
+        key = ("account", account.citizen_id or account.phone)
+        prev = ctx.seen.get(key)
+        if prev is not None:
+            earlier = ctx.rows[prev]
+            ctx.rows[prev] = None
+            by = "số CCCD" if account.citizen_id else "số điện thoại"
+            report.warn(plan.name, excel_row, column.get("citizen_id" if account.citizen_id
+                                                         else "phone"), None, "duplicate-account",
+                        f"Trùng {by} với {_where(earlier.sheet, earlier.row, plan.name)}: tài "
+                        f"khoản chỉ được tính một lần (theo dòng {excel_row}).")
+        ctx.seen[key] = len(ctx.rows)
+        ctx.rows.append(account)
+
+
 BUILDERS = {"residents": build_people, "staff": build_people, "counts": build_counts,
-            "units": build_units}
+            "units": build_units, "accounts": build_accounts}

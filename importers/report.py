@@ -11,13 +11,14 @@ from operator import attrgetter
 from datetime import date
 from typing import Literal
 
-Kind = Literal["units", "residents", "staff", "counts"]
-KINDS: tuple[Kind, ...] = ("units", "residents", "staff", "counts")
+Kind = Literal["units", "residents", "staff", "counts", "accounts"]
+KINDS: tuple[Kind, ...] = ("units", "residents", "staff", "counts", "accounts")
 KIND_LABELS = {
     "units": "danh mục đơn vị",
     "residents": "danh sách người dân",
     "staff": "danh sách cán bộ, công chức, viên chức, người lao động",
     "counts": "biểu tổng hợp",
+    "accounts": "danh sách tài khoản từ hệ thống",
 }
 
 
@@ -110,7 +111,21 @@ class UnitRow:
     unit_hints: tuple[str, ...] = ()
 
 
-Row = PersonRow | CountRow | UnitRow
+@dataclass
+class AccountRow:
+    """One account the platform created: a citizen ID and/or a phone, and the day it was made.
+    A name or a commune may come along; only the commune is kept (to count unmatched accounts)."""
+
+    sheet: str
+    row: int
+    citizen_id: str | None = None
+    phone: str | None = None
+    created_on: date | None = None
+    commune: str | None = None
+    report_date: date | None = None
+
+
+Row = PersonRow | CountRow | UnitRow | AccountRow
 
 
 @dataclass

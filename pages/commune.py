@@ -42,3 +42,9 @@ widgets.units_table(view.clusters, parent=None, key="clusters",
 st.subheader("Cơ quan, đơn vị của xã (UBND, trường học)")
 widgets.units_table(view.agencies, parent=None, key="agencies",
                     empty="Xã, thị trấn này chưa có cơ quan, đơn vị trong danh mục.")
+
+if checked := cached.verification_of(view.as_of, actor, commune=code):
+    st.subheader("Đối chiếu với tài khoản trên hệ thống iHaNoi")
+    widgets.verification_caption(checked)
+    widgets.verification_table(checked.communes + checked.clusters, key="verified-clusters",
+                               empty="Không có đơn vị nào trong phạm vi tài khoản.")

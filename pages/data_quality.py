@@ -5,7 +5,7 @@ from components import widgets
 from components import cached
 from components.session import signed_in_actor
 
-signed_in_actor()  # also when Streamlit runs this file before app.py's routing
+actor = signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Chất lượng số liệu")
 left, middle, right = st.columns(3)
@@ -41,3 +41,9 @@ widgets.no_target_table(data.no_target)
 
 st.subheader("Lần nhập có dòng bị từ chối")
 widgets.rejected_imports_table(data.rejected_imports)
+
+if checked := cached.verification_of(data.as_of, actor, district=district):
+    st.subheader("Chênh lệch giữa số báo cáo và tài khoản trên hệ thống, lớn nhất ở trên")
+    widgets.verification_caption(checked)
+    widgets.verification_table(checked.by_gap(), key="by-gap",
+                               empty="Không có đơn vị nào đối chiếu được.")

@@ -48,9 +48,14 @@ unit = st.selectbox("Thôn, cụm dân cư", [None] + units, format_func=lambda 
     if commune else None
 shown = [p for p in people if unit is None or p.unit == unit]
 st.metric("Số người cần vận động", number(len(shown)))
+if checks := sum(p.to_check for p in shown):
+    st.warning(f"**{number(checks)}** người được báo cáo đã tạo tài khoản nhưng không có trong danh "
+               "sách tài khoản của hệ thống iHaNoi (ghi chú “Cần kiểm tra”): đề nghị kiểm tra lại "
+               "với từng người.", icon=":material/fact_check:")
 table = pd.DataFrame([{"Đơn vị": p.unit, "Họ và tên": p.full_name, "Ngày sinh": p.born,
                        "Số điện thoại": p.phone or "", "Chức vụ": p.position or "",
-                       "Đã cài đặt": "Có" if p.installed else "Chưa"} for p in shown])
+                       "Đã cài đặt": "Có" if p.installed else "Chưa", "Ghi chú": p.note}
+                      for p in shown])
 show_table(table if agency else table.drop(columns="Chức vụ"))
 book = residents_workbook(actor, commune.id) if commune else staff_workbook(actor, agency.id)
 st.download_button("Tải danh sách để in (Excel, mỗi thôn một trang)" if commune else

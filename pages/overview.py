@@ -9,7 +9,7 @@ from components.session import signed_in_actor
 from services.dashboard import silent_note
 from services.quality import DEFAULT_STALE_DAYS
 
-signed_in_actor()  # also when Streamlit runs this file before app.py's routing
+actor = signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
 st.title("Tổng quan")
 as_of, district = widgets.as_of_and_district(bounds := cached.date_bounds(),
@@ -44,6 +44,12 @@ if stale := [a for a in data.areas if a.silent]:
                icon=":material/schedule:")
 st.markdown(f"**Tốc độ 7 ngày qua và tốc độ cần mỗi ngày để kịp hạn, từng {areas}**")
 widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.")
+
+if checked := cached.verification_of(data.as_of, actor, district=district):
+    st.subheader("Đối chiếu với tài khoản trên hệ thống iHaNoi")
+    widgets.verification_caption(checked)
+    widgets.verification_table(checked.campaigns + checked.communes, key="verified-communes",
+                               unmatched=True, empty="Không có đơn vị nào trong phạm vi tài khoản.")
 
 if data.of_districts:
     st.subheader("Quận, huyện có cán bộ, công chức chưa đạt 100%")

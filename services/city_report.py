@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from components import format as fmt
 from services.analytics import District, Standing, load_district
+from services.verification import Checked, Verification, verification
 from services.dashboard import (CampaignProgress, UnitProgress, agency_groups, campaign_progress,
                                 commune_progress, rank, unit_progress)
 
@@ -30,8 +31,8 @@ DISTRICT = "Huyện Đan Phượng, thành phố Hà Nội"
 SHEET_NAMES = {"staff": "Cán bộ, CCVC, NLĐ", "residents": "Người dân"}
 HEADERS = ["STT", "Đơn vị", "Thuộc", "Chỉ tiêu (người)", "Đã tạo tài khoản", "Đã cài đặt",
            "Tỷ lệ", "Cần đạt đến nay", "Tốc độ 7 ngày (người/ngày)", "Cần mỗi ngày",
-           "Trạng thái", "Báo cáo gần nhất"]
-WIDTHS = [6, 34, 22, 12, 12, 12, 9, 12, 13, 11, 19, 12]
+           "Trạng thái", "Báo cáo gần nhất", "Hệ thống xác nhận", "Chênh lệch"]
+WIDTHS = [6, 34, 22, 12, 12, 12, 9, 12, 13, 11, 19, 12, 12, 11]
 HEADER_ROW = 5
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin", color="999999")
@@ -42,6 +43,7 @@ _BOLD = Font(bold=True)
 def workbook(as_of: date | None = None, *, engine: Engine | None = None) -> tuple[date, bytes]:
     """(the as-of date used, the .xlsx file's bytes)."""
     district = load_district(as_of, engine=engine)
+    checked = verification(district.as_of, engine=engine)
     book = Workbook()
     book.remove(book.active)
     book.properties.title = f"{TITLE} — {fmt.day(district.as_of)}"
@@ -49,7 +51,7 @@ def workbook(as_of: date | None = None, *, engine: Engine | None = None) -> tupl
         units = district.units_of(campaign.key)
         progress = campaign_progress(district, campaign, units)
         sheet = book.create_sheet(SHEET_NAMES.get(campaign.key, campaign.key)[:31])
-        _sheet(sheet, district, progress)
+        _sheet(sheet, district, progress, checked)
     buffer = BytesIO()
     book.save(buffer)
     return district.as_of, buffer.getvalue()
@@ -73,7 +75,13 @@ def text_cell(sheet: Worksheet, row: int, column: int, value: str | None):
     return cell
 
 
-def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress) -> None:
+def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
+           checked: Verification | None) -> None:
+    """The campaign's tables; the last two columns (reported beside what the platform's account
+    list confirms) stay blank while there is no list, or where nothing can be checked."""
+    found: dict[tuple[str, str], Checked] = {} if checked is None else {
+        (r.kind, r.code): r for r in checked.campaigns + checked.communes + checked.clusters
+        + checked.agencies}
     last_column = get_column_letter(len(HEADERS))
     s = progress.standing
     lines = [(TITLE, Font(bold=True, size=14)),
@@ -97,18 +105,20 @@ def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress) -> 
 
     row = HEADER_ROW + 1
     if progress.key == "residents":
-        row = _section(sheet, row, "I. THEO XÃ, THỊ TRẤN", rank(commune_progress(district)))
-        row = _total(sheet, row, "Tổng cộng toàn huyện", progress)
+        row = _section(sheet, row, "I. THEO XÃ, THỊ TRẤN", rank(commune_progress(district)), found)
+        row = _total(sheet, row, "Tổng cộng toàn huyện", progress, found.get(("residents", "residents")))
         clusters: list[UnitProgress] = []
         for commune in district.communes:
             clusters += rank(unit_progress(district, [u for u in district.clusters
                                                       if u.commune_code == commune.code]))
-        row = _section(sheet, row + 1, "II. THEO THÔN, TỔ DÂN PHỐ, CỤM DÂN CƯ", clusters)
+        row = _section(sheet, row + 1, "II. THEO THÔN, TỔ DÂN PHỐ, CỤM DÂN CƯ", clusters, found)
     else:
         for number, group in enumerate(agency_groups(district), start=1):
-            row = _section(sheet, row, f"{_roman(number)}. {group.name.upper()}", group.agencies)
-            row = _total(sheet, row, f"Cộng: {group.name}", group.standing)
-        row = _total(sheet, row, "Tổng cộng toàn huyện", progress)
+            row = _section(sheet, row, f"{_roman(number)}. {group.name.upper()}", group.agencies,
+                           found)
+            row = _total(sheet, row, f"Cộng: {group.name}", group.standing,
+                         _group_checked([found.get(("agency", a.code)) for a in group.agencies]))
+        row = _total(sheet, row, "Tổng cộng toàn huyện", progress, found.get(("staff", "staff")))
     last_row = row - 1
 
     status_range = f"K{HEADER_ROW + 1}:K{last_row}"
@@ -132,27 +142,38 @@ def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress) -> 
     sheet.oddFooter.center.text = "Trang &P / &N"
 
 
-def _section(sheet: Worksheet, row: int, title: str, units: Sequence[UnitProgress]) -> int:
+def _section(sheet: Worksheet, row: int, title: str, units: Sequence[UnitProgress],
+             found: dict) -> int:
     text_cell(sheet, row, 1, title).font = _BOLD
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
     for number, unit in enumerate(units, start=1):
         _figures(sheet, row + number, number, unit.name, unit.parent,
-                 unit.standing, bold=False)
+                 unit.standing, found.get((unit.kind, unit.code)), bold=False)
     return row + len(units) + 1
 
 
-def _total(sheet: Worksheet, row: int, label: str, total: CampaignProgress | Standing) -> int:
+def _total(sheet: Worksheet, row: int, label: str, total: CampaignProgress | Standing,
+           checked: Checked | None) -> int:
     standing = total.standing if isinstance(total, CampaignProgress) else total
-    _figures(sheet, row, None, label, None, standing, bold=True)
+    _figures(sheet, row, None, label, None, standing, checked, bold=True)
     return row + 1
 
 
+def _group_checked(rows: list[Checked | None]) -> Checked | None:
+    parts = [r for r in rows if r is not None and r.verified is not None]
+    if not parts:
+        return None
+    return Checked("group", "", "", None, sum(r.reported for r in rows if r is not None),
+                   sum(r.verified for r in parts))
+
+
 def _figures(sheet: Worksheet, row: int, number: int | None, name: str, parent: str | None,
-             s: Standing, *, bold: bool) -> None:
+             s: Standing, checked: Checked | None, *, bold: bool) -> None:
     values = [number, None, None, s.size, s.registered, s.installed, s.percent,
-              round(s.expected), s.pace, s.needed_pace, None, s.last_report]
+              round(s.expected), s.pace, s.needed_pace, None, s.last_report,
+              checked and checked.verified, checked and checked.gap]
     formats = [None, None, None, "#,##0", "#,##0", "#,##0", "0.0%", "#,##0", "#,##0.0",
-               "#,##0.0", None, "dd/mm/yyyy"]
+               "#,##0.0", None, "dd/mm/yyyy", "#,##0", "#,##0"]
     for column, (value, number_format) in enumerate(zip(values, formats), start=1):
         cell = sheet.cell(row=row, column=column, value=value)
         if number_format:

@@ -3,11 +3,13 @@
 Everything goes through the same planning and writing code as a real import. The history is
 deterministic (a fixed seed): S-shaped progress, communes spread from ahead to far behind, most
 agencies done by 25/7 but a few not, Thọ An reporting with resident rosters, Hồng Hà silent
-from mid-August, one cluster over 100% and one figure that goes down.
+from mid-August, one cluster over 100% and one figure that goes down. The platform's account list
+(30/8) confirms most of what was reported, not all: Tân Hội, ahead on paper, over-reports.
 """
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 import hashlib
 import math
 import random
@@ -20,9 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import session_scope
-from importers.report import CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
-from models import (AggregateState, Agency, AreaDay, AuditEvent, Cluster, Commune, CountReport,
-                    District, RosterEntry, UnitChange, UnitDay, Upload, User)
+from importers.report import AccountRow, CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
+from models import (AccountEntry, AggregateState, Agency, AreaDay, AuditEvent, Cluster, Commune,
+                    CountReport, District, RosterEntry, UnitChange, UnitDay, Upload, User)
 from services import aggregates
 from services.auth import create_user
 from services.imports import plan_import, write_plan
@@ -46,6 +48,8 @@ LAGGING_AGENCIES = {"CQ09": 0.82, "CQ11": 0.9, "THCS-LIENHONG": 0.88, "MN-THUONG
                     "UB-PHUONGDINH": 0.95}
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Quang", "Hữu", "Thanh", "Ngọc"]
+# the share of the reported registrations the platform's list confirms, per commune (else CONFIRMED)
+CONFIRMED, OVER_REPORTING = 0.95, {"TANHOI": 0.72}
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam",
          "Phương", "Sơn", "Thảo", "Trang", "Tú", "Tuấn", "Yến"]
 
@@ -88,14 +92,17 @@ def create_demo(*, engine: Engine | None = None, seed: int = 2024,
         rng = random.Random(seed)
         commune_code = {c.id: c.code for c in directory.communes.values()}
         say("Tạo báo cáo của các xã, thị trấn…")
+        listed = []
         for commune in sorted(directory.communes.values(), key=lambda c: c.code):
             clusters = sorted(directory.clusters_of(commune.id), key=lambda c: c.code)
             if commune.code in ROSTER_COMMUNES:
-                _roster_history(session, directory, commune, clusters, rng)
+                listed += _roster_history(session, directory, commune, clusters, rng)
             else:
                 _count_history(session, directory, commune, clusters, rng)
         say("Tạo báo cáo của các cơ quan, đơn vị…")
         _agency_history(session, directory, commune_code, rng)
+        say("Tạo danh sách tài khoản của hệ thống iHaNoi…")
+        _account_list(session, directory, listed, rng)
         say("Tính số liệu tổng hợp theo ngày…")
         aggregates.catch_up(session)
     say("Tạo tài khoản mẫu…")
@@ -120,8 +127,8 @@ def _refuse_foreign_data(session) -> None:
 
 def _clear(session) -> None:
     """Remove an earlier demo, so that `demo` can be run again."""
-    for model in (UnitDay, AreaDay, AggregateState, RosterEntry, CountReport, UnitChange, AuditEvent, User,
-                  Upload, Cluster, Agency, Commune, District):
+    for model in (UnitDay, AreaDay, AggregateState, RosterEntry, CountReport, AccountEntry, UnitChange,
+                  AuditEvent, User, Upload, Cluster, Agency, Commune, District):
         session.execute(delete(model))
 
 
@@ -169,8 +176,9 @@ def _count_history(session, directory, commune, clusters, rng: random.Random) ->
         day += every if day > 0 else 1
 
 
-def _roster_history(session, directory, commune, clusters, rng: random.Random) -> None:
-    """Weekly resident rosters: everyone visited so far, with their registration dates."""
+def _roster_history(session, directory, commune, clusters, rng: random.Random) -> list[tuple]:
+    """Weekly resident rosters: everyone visited so far, with their registration dates. Returns
+    (commune, person, day registered or None) for each person listed."""
     final = COMMUNE_FINAL.get(commune.code, 0.9)
     midpoint, steepness = 20.0, 5.0
     total_days = (RESIDENTS_DEADLINE - START).days
@@ -200,6 +208,51 @@ def _roster_history(session, directory, commune, clusters, rng: random.Random) -
                 registered_on=START + timedelta(days=day) if registered else None))
         _write(session, directory, "residents", rows, f"tho-an-danh-sach-{report_date:%d-%m}.xlsx",
                report_date, commune_id=commune.id)
+    return [(commune, person, day) for _, person, visit, day in people if visit <= total_days]
+
+
+def _account_list(session, directory, listed: list[tuple], rng: random.Random) -> None:
+    """The platform's accounts on 30/8: most people a roster reports registered (by citizen ID,
+    some by phone only), a few accounts of people on no roster, and for the communes reporting
+    counts, accounts naming the commune for a share of what they reported (Tân Hội: far less)."""
+    total_days = (RESIDENTS_DEADLINE - START).days
+    rows = []
+
+    def made(day: int) -> date:
+        return START + timedelta(days=min(day + rng.randint(0, 2), total_days))
+
+    for commune, person, day in listed:
+        if day is None or rng.random() >= OVER_REPORTING.get(commune.code, CONFIRMED):
+            continue
+        by_phone = rng.random() < 0.2
+        rows.append(AccountRow("Tài khoản", len(rows) + 2, None if by_phone else person["id"],
+                               person["phone"], made(day), commune.name))
+    reported: dict[int, int] = {}
+    latest: dict[int, date] = {}
+    for report in session.exec(select(CountReport).where(CountReport.cluster_id.is_not(None))):
+        if report.report_date >= latest.get(report.cluster_id, date.min):
+            latest[report.cluster_id], reported[report.cluster_id] = (report.report_date,
+                                                                      report.registered)
+    communes = {c.id: c for c in directory.communes.values()}
+    curve = [_s_curve(d, 24, 6) for d in range(total_days + 1)]  # the day an account is made
+    by_commune: dict[int, int] = {}
+    for cluster_id, registered in reported.items():
+        commune_id = directory.clusters[cluster_id].commune_id
+        by_commune[commune_id] = by_commune.get(commune_id, 0) + registered
+    for commune_id, registered in sorted(by_commune.items()):
+        commune = communes[commune_id]
+        share = OVER_REPORTING.get(commune.code, rng.uniform(0.9, 0.98))
+        for n in range(round(registered * share)):
+            day = min(bisect_left(curve, rng.random()), total_days)
+            rows.append(AccountRow("Tài khoản", len(rows) + 2,
+                                   f"002{commune_id:03d}{n:06d}", None, made(day), commune.name))
+    for commune in communes.values():  # people on no roster, in the roster communes
+        if commune.code in ROSTER_COMMUNES:
+            rows += [AccountRow("Tài khoản", len(rows) + 2, f"003{commune.id:03d}{n:06d}", None,
+                                made(rng.randint(10, total_days)), commune.name)
+                     for n in range(40)]
+    _write(session, directory, "accounts", rows, "danh-sach-tai-khoan-ihanoi.xlsx",
+           RESIDENTS_DEADLINE)
 
 
 def _agency_history(session, directory, commune_code, rng: random.Random) -> None:

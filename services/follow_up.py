@@ -1,4 +1,6 @@
-"""Danh sách cần vận động: the people a roster lists who have no iHaNoi account yet.
+"""Danh sách cần vận động: the people a roster lists who have no iHaNoi account yet, and, once the
+platform's account list is imported, those reported registered whom it does not have (marked
+*cần kiểm tra*, `services.verification`).
 
 A person's state is the one of the latest roster listing them (as for the figures). This is the one
 place where names, birth dates and phones are shown: to the commune's own staff (residents of its
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
@@ -19,6 +21,7 @@ from services.analytics import load_district
 from services.auth import Actor
 from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
                             set_widths, sheet_title)
+from services import verification
 from services.scope import check_agency, check_commune
 from text import fold
 
@@ -35,6 +38,11 @@ class PersonToVisit:
     position: str | None
     installed: bool  # installed the app but has no account: needs help to finish
     listed_on: date  # the report date of the roster that listed them last
+    to_check: bool = False  # reported registered, not in the platform's account list
+
+    @property
+    def note(self) -> str:
+        return verification.TO_CHECK if self.to_check else ""
 
 
 def residents_to_visit(actor: Actor, commune_id: int, *, cluster: str | None = None,
@@ -116,7 +124,7 @@ def residents_workbook(actor: Actor, commune_id: int, *,
         sheet = book.create_sheet(sheet_title(cluster, taken))
         title = f"{cluster} — {commune.kind} {commune.name}"
         _list_sheet(sheet, title, COLUMNS, [
-            [i, p.full_name, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
+            [i, p.full_name, p.born, p.phone, "Có" if p.installed else "Chưa", p.note]
             for i, p in enumerate(members, start=1)])
         set_widths(sheet, [6, 30, 12, 14, 11, 36])
     return save(book, f"can-van-dong-{commune.code.lower()}.xlsx")
@@ -129,7 +137,7 @@ def staff_workbook(actor: Actor, agency_id: int, *, engine: Engine | None = None
     book = new_workbook()
     sheet = book.create_sheet("Danh sách")
     _list_sheet(sheet, agency.name, STAFF_COLUMNS, [
-        [i, p.full_name, p.position, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
+        [i, p.full_name, p.position, p.born, p.phone, "Có" if p.installed else "Chưa", p.note]
         for i, p in enumerate(people, start=1)])
     set_widths(sheet, [6, 30, 20, 12, 14, 11, 30])
     return save(book, f"can-van-dong-{agency.code.lower()}.xlsx")
@@ -147,22 +155,30 @@ def _list_sheet(sheet, unit: str, columns: list[str], rows: list[list]) -> None:
 
 
 def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[PersonToVisit]:
+    """By each person's latest roster entry: the not registered, and the registered whom the
+    latest account list does not have (to check; only once a list exists)."""
     unit_column = RosterEntry.cluster_id if unit_model is Cluster else RosterEntry.agency_id
     latest = select(
-        RosterEntry.id, unit_column.label("unit_id"), RosterEntry.registered,
+        RosterEntry.id, RosterEntry.campaign, RosterEntry.person_key,
+        unit_column.label("unit_id"), RosterEntry.registered,
         func.row_number().over(
             partition_by=(RosterEntry.campaign, RosterEntry.person_key),
             order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
                       RosterEntry.id.desc())).label("rank"),
     ).where(RosterEntry.campaign == campaign).subquery()
-    query = (select(RosterEntry, unit_model.name)
-             .join(latest, latest.c.id == RosterEntry.id)
-             .join(unit_model, unit_model.id == latest.c.unit_id)
-             .where(latest.c.rank == 1, latest.c.registered.is_(False), unit_filter))
     with session_scope(engine) as session:
+        found = verification.live_list(session)
+        state = latest.c.registered.is_(False)
+        if found is not None:
+            state = or_(state, ~verification.has_account(latest, found.id, None))
+        query = (select(RosterEntry, unit_model.name, latest.c.registered)
+                 .join(latest, latest.c.id == RosterEntry.id)
+                 .join(unit_model, unit_model.id == latest.c.unit_id)
+                 .where(latest.c.rank == 1, state, unit_filter))
         rows = session.execute(query).all()
     people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
-                            e.position, e.installed, e.report_date) for e, unit in rows]
+                            e.position, e.installed, e.report_date, bool(registered))
+              for e, unit, registered in rows]
     return sorted(people, key=lambda p: (_unit_order(p.unit), fold(p.full_name)))
 
 

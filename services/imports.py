@@ -25,13 +25,14 @@ from sqlmodel import Session, select
 
 from db import session_scope
 from importers.parse import parse_file
-from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
-                              PersonRow, RowProblem, UnitRow)
-from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
+from importers.report import (KIND_LABELS, AccountRow, CountRow, FileRefused, ImportReport,
+                              ParsedFile, PersonRow, RowProblem, UnitRow)
+from models import AccountEntry, AuditEvent, CountReport, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
 from services.preview import FigureChange, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
+from settings import id_hash_key
 from text import fold, local_time, vietnam_today
 
 log = logging.getLogger(__name__)
@@ -280,7 +281,7 @@ def _named_communes(rows: list, directory: UnitDirectory) -> set[int]:
     A title naming the district (`UBND HUYỆN ĐAN PHƯỢNG`) is not read as the commune Đan Phượng."""
     named = {found for row in rows if getattr(row, "commune", None)
              and (found := directory.commune_id(row.commune)) is not None}
-    for hints in {row.unit_hints for row in rows}:
+    for hints in {getattr(row, "unit_hints", ()) for row in rows}:
         for hint in hints:
             if "huyen" not in fold(hint).split() and \
                     (found := directory.commune_from_hints((hint,))) is not None:
@@ -303,10 +304,11 @@ class ImportPlan:
     entries: list[dict] = field(default_factory=list)   # RosterEntry rows
     counts: list[dict] = field(default_factory=list)    # CountReport rows
     units: list[UnitRow] = field(default_factory=list)  # unit directory rows
+    accounts: list[dict] = field(default_factory=list)  # AccountEntry rows
 
     @property
     def rows_accepted(self) -> int:
-        return len(self.entries) + len(self.counts) + len(self.units)
+        return len(self.entries) + len(self.counts) + len(self.units) + len(self.accounts)
 
     def outcome(self, name: str, directory: UnitDirectory) -> ImportOutcome:
         report = self.report
@@ -342,6 +344,10 @@ def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int
     if parsed.kind == "units":
         plan.units = list(rows)
         return plan
+    if parsed.kind == "accounts":
+        plan.commune_id = None  # the district's list: its communes only help count the unmatched
+        plan.accounts = _plan_accounts(rows, directory, report, file_date)
+        return plan
     matcher = _UnitMatcher(directory, report, commune_id, agency_id)
     if parsed.kind == "counts":
         plan.counts = _plan_counts(rows, matcher, directory, report, as_of, file_date)
@@ -356,6 +362,7 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                  as_of: date | None, file_date: date) -> list[dict]:
     entries = []
     key_of = people.person_key_function(kind)
+    hash_key = id_hash_key()[:64]
     for row in rows:
         if kind == "staff":
             unit = matcher.agency(row, row.agency)
@@ -380,8 +387,42 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
             "installed": row.installed, "registered": row.registered,
             "registered_on": registered_on if (row.registered or row.installed) else None,
             "full_name": row.full_name, "birth_date": row.birth_date, "birth_year": row.birth_year,
-            "phone": row.phone, "position": row.position})
+            "phone": row.phone, "position": row.position,
+            "id_key": people.match_key("id", row.citizen_id, hash_key),
+            "phone_key": people.match_key("phone", row.phone, hash_key)})
     return entries
+
+
+def _plan_accounts(rows: list[AccountRow], directory: UnitDirectory, report: ImportReport,
+                   file_date: date) -> list[dict]:
+    """The platform's accounts, their identifiers hashed (never kept in clear). An account made
+    after the list's date counts from that date; an unknown commune is only a warning (the
+    commune helps count the accounts that match nobody, nothing else)."""
+    hash_key = id_hash_key()[:64]
+    communes: dict[str, int | None] = {}
+    accounts = []
+    for row in rows:
+        list_date = row.report_date or file_date
+        created = row.created_on or list_date
+        if created > list_date:
+            report.warn(row.sheet, row.row, "Ngày tạo tài khoản", f"{created:%d/%m/%Y}",
+                        "created-after-list",
+                        f"Ngày tạo tài khoản {created:%d/%m/%Y} sau ngày của danh sách "
+                        f"{list_date:%d/%m/%Y}: tính từ ngày của danh sách.")
+            created = list_date
+        commune_id = None
+        if row.commune:
+            if row.commune not in communes:
+                communes[row.commune] = directory.commune_id(row.commune)
+                if communes[row.commune] is None:
+                    report.warn(row.sheet, row.row, "Xã/Thị trấn", row.commune, "unknown-commune",
+                                f"Không tìm thấy “{row.commune}” trong danh mục đơn vị; tài khoản "
+                                "vẫn được đối chiếu, không tính vào xã nào.")
+            commune_id = communes[row.commune]
+        accounts.append({"id_key": people.match_key("id", row.citizen_id, hash_key),
+                         "phone_key": people.match_key("phone", row.phone, hash_key),
+                         "created_on": created, "commune_id": commune_id})
+    return accounts
 
 
 def _plan_counts(rows: list[CountRow], matcher: "_UnitMatcher", directory: UnitDirectory,
@@ -556,6 +597,8 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
         _bulk_insert(session, CountReport, plan.counts, upload.id)
     if plan.units:
         apply_unit_rows(session, plan.units, upload.id)
+    if plan.accounts:
+        _bulk_insert(session, AccountEntry, plan.accounts, upload.id)
     if follow:
         aggregates.catch_up(session)
     session.add(AuditEvent(at=utcnow(), username=username, action="import",

@@ -39,6 +39,15 @@ def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
     return person_key
 
 
+def match_key(basis: str, value: str | None, key: bytes | None = None) -> str | None:
+    """The keyed hash a citizen ID (`basis` "id") or a phone ("phone") is matched by between the
+    rosters and the platform's account list, within the district (the tracker's database): the
+    same on both sides, never the value in clear. None for no value."""
+    if not value:
+        return None
+    return _hash(f"account|{basis}|{value}", key if key is not None else id_hash_key()[:64])
+
+
 def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> str:
     """The person key within a scope (a commune id for residents, an agency id for staff), from
     the identity's keyed hash."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.auth import ROLES, Actor
 
-UPLOAD_KINDS = {"admin": {"units", "residents", "staff", "counts"},
+UPLOAD_KINDS = {"admin": {"units", "residents", "staff", "counts", "accounts"},
                 "commune": {"residents", "counts"}, "agency": {"staff", "counts"}}
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
-from models import (Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry, UnitChange,
-                    Upload, utcnow)
+from models import (AccountEntry, Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry,
+                    UnitChange, Upload, utcnow)
 from services import aggregates, scope
 from services.auth import Actor
 from services.units import UNIT_MODELS
@@ -75,6 +75,7 @@ def undo_upload(upload_id: int, *, username: str | None = None,
         touched = aggregates.units_of_uploads(session, [upload_id])
         session.execute(delete(RosterEntry).where(RosterEntry.upload_id == upload_id))
         session.execute(delete(CountReport).where(CountReport.upload_id == upload_id))
+        session.execute(delete(AccountEntry).where(AccountEntry.upload_id == upload_id))
         _restore_units(session, upload_id)
         upload.undone_at = utcnow()
         upload.undone_by = username

@@ -79,7 +79,8 @@ def test_admin_chooses_the_unit_of_a_template(demo_copy, use_database):
 def test_commune_clerk_sees_its_residents_to_visit_by_cluster(demo_copy, use_database):
     at = page("follow_up", demo_copy, use_database, "xa.thoan")
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Đơn vị", "Họ và tên", "Ngày sinh", "Số điện thoại", "Đã cài đặt"]
+    assert list(table.columns) == ["Đơn vị", "Họ và tên", "Ngày sinh", "Số điện thoại", "Đã cài đặt",
+                                   "Ghi chú"]
     assert set(table["Đơn vị"]) <= {f"Cụm {n}" for n in range(1, 13)} and len(table) > 0
     at.selectbox[0].set_value("Cụm 3").run()
     assert set(at.dataframe[0].value["Đơn vị"]) == {"Cụm 3"}
