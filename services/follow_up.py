@@ -3,7 +3,9 @@
 A person's state is the one of the latest roster listing them (as for the figures). This is the one
 place where names, birth dates and phones are shown: to the commune's own staff (residents of its
 clusters), the agency's own clerk (its staff) and the admin; a leader is refused (`ScopeRefused`).
-Citizen IDs are never stored, so never listed.
+Citizen IDs are never stored, so never listed: each person carries their reference instead
+(`services.people.reference`), so that the list, filled in and uploaded again, updates exactly those
+people.
 """
 from __future__ import annotations
 
@@ -17,13 +19,17 @@ from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
 from services.analytics import load_district
 from services.auth import Actor
+from services.people import reference
+from importers.headers import FIELD_NAMES
 from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
                             set_widths, sheet_title)
 from services.scope import check_agency, check_commune
 from text import fold
 
-COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
-STAFF_COLUMNS = ["STT", "Họ và tên", "Chức vụ", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
+# Filled in ("Đã tạo tài khoản": x) and uploaded again, the list is a roster of the same people.
+_FILLED = ["Đã cài đặt", "Đã tạo tài khoản", FIELD_NAMES["person_ref"][0], "Ghi chú"]
+COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Số điện thoại", *_FILLED]
+STAFF_COLUMNS = ["STT", "Họ và tên", "Chức vụ", "Ngày sinh", "Số điện thoại", *_FILLED]
 
 
 @dataclass
@@ -35,6 +41,7 @@ class PersonToVisit:
     position: str | None
     installed: bool  # installed the app but has no account: needs help to finish
     listed_on: date  # the report date of the roster that listed them last
+    reference: str  # the person's reference, printed on the list
 
 
 def residents_to_visit(actor: Actor, commune_id: int, *, cluster: str | None = None,
@@ -116,9 +123,8 @@ def residents_workbook(actor: Actor, commune_id: int, *,
         sheet = book.create_sheet(sheet_title(cluster, taken))
         title = f"{cluster} — {commune.kind} {commune.name}"
         _list_sheet(sheet, title, COLUMNS, [
-            [i, p.full_name, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
-            for i, p in enumerate(members, start=1)])
-        set_widths(sheet, [6, 30, 12, 14, 11, 36])
+            [i, p.full_name, p.born, p.phone, *_filled(p)] for i, p in enumerate(members, start=1)])
+        set_widths(sheet, [6, 30, 12, 14, 11, 11, 14, 30])
     return save(book, f"can-van-dong-{commune.code.lower()}.xlsx")
 
 
@@ -129,10 +135,14 @@ def staff_workbook(actor: Actor, agency_id: int, *, engine: Engine | None = None
     book = new_workbook()
     sheet = book.create_sheet("Danh sách")
     _list_sheet(sheet, agency.name, STAFF_COLUMNS, [
-        [i, p.full_name, p.position, p.born, p.phone, "Có" if p.installed else "Chưa", ""]
+        [i, p.full_name, p.position, p.born, p.phone, *_filled(p)]
         for i, p in enumerate(people, start=1)])
-    set_widths(sheet, [6, 30, 20, 12, 14, 11, 30])
+    set_widths(sheet, [6, 30, 20, 12, 14, 11, 11, 14, 24])
     return save(book, f"can-van-dong-{agency.code.lower()}.xlsx")
+
+
+def _filled(person: PersonToVisit) -> list:
+    return ["Có" if person.installed else "Chưa", "Chưa", person.reference, ""]
 
 
 def _list_sheet(sheet, unit: str, columns: list[str], rows: list[list]) -> None:
@@ -162,7 +172,8 @@ def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[Pers
     with session_scope(engine) as session:
         rows = session.execute(query).all()
     people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
-                            e.position, e.installed, e.report_date) for e, unit in rows]
+                            e.position, e.installed, e.report_date, reference(e.person_key))
+              for e, unit in rows]
     return sorted(people, key=lambda p: (_unit_order(p.unit), fold(p.full_name)))
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
+from importers.headers import FIELD_NAMES
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, ParsedFile,
                               PersonRow, RowProblem, UnitRow)
@@ -171,7 +172,8 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
         commune_id, agency_id = scope.import_units(actor, commune_id, agency_id)
     prepared.options = {"commune_id": commune_id, "agency_id": agency_id, "as_of": as_of,
                         "today": today}
-    _plan(prepared, directory)
+    with session_scope(engine) as session:  # reads only: the people its scope knows already
+        _plan(prepared, directory, session)
     if prepared.plan is None:
         return prepared
     outcome = prepared.outcome
@@ -202,7 +204,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
                 prepared.directory_version = version
                 _plan(prepared, load_directory(session, prepared.options["as_of"]
                                                or prepared.parsed.as_of
-                                               or prepared.options["today"]))
+                                               or prepared.options["today"]), session)
                 if prepared.plan is None:
                     return prepared.outcome
                 notes.append(DIRECTORY_CHANGED)
@@ -228,7 +230,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
     return outcome
 
 
-def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
+def _plan(prepared: PreparedImport, directory: UnitDirectory, session: Session) -> None:
     """Plan the parsed rows against this directory and check them for the actor's scope: sets
     `plan` (None when refused), `directory` and `outcome`. The parsed report is left as the file
     gave it (planning adds its problems to a copy), so that a plan can be made again."""
@@ -239,7 +241,7 @@ def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
         skipped_sheets=list(report.skipped_sheets), notes=list(report.notes)))
     plan = plan_import(parsed, directory, commune_id=options["commune_id"],
                        agency_id=options["agency_id"], as_of=options["as_of"],
-                       today=options["today"])
+                       today=options["today"], session=session)
     prepared.plan, prepared.directory = None, directory
     if actor is not None and (refusal := _scope_refusal(actor, plan, parsed, directory)):
         prepared.outcome = ImportOutcome(prepared.file, "refused", refusal, kind=plan.kind,
@@ -328,8 +330,9 @@ class ImportPlan:
 
 def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int | None = None,
                 agency_id: int | None = None, as_of: date | None = None,
-                today: date | None = None) -> ImportPlan:
-    """Match every row to its unit and check it; nothing is written."""
+                today: date | None = None, session: Session | None = None) -> ImportPlan:
+    """Match every row to its unit and check it; nothing is written. With `session`, a roster's
+    people already known to their commune or agency are recognised (`people.recognise`, reads)."""
     report = parsed.report
     rows = parsed.rows
     file_date = as_of or parsed.as_of or max(
@@ -346,16 +349,17 @@ def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int
     if parsed.kind == "counts":
         plan.counts = _plan_counts(rows, matcher, directory, report, as_of, file_date)
     else:
-        plan.entries = _plan_people(rows, parsed.kind, matcher, report, as_of, file_date)
+        plan.entries = _plan_people(rows, parsed.kind, matcher, report, as_of, file_date, session)
     if plan.agency_id is None and parsed.kind == "staff":
         plan.agency_id = _single({e["agency_id"] for e in plan.entries})
     return plan
 
 
 def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", report: ImportReport,
-                 as_of: date | None, file_date: date) -> list[dict]:
-    entries = []
+                 as_of: date | None, file_date: date, session: Session | None) -> list[dict]:
+    entries, listed = [], []
     key_of = people.person_key_function(kind)
+    citizen_key_of = people.citizen_key_function(kind)
     for row in rows:
         if kind == "staff":
             unit = matcher.agency(row, row.agency)
@@ -374,13 +378,20 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                         f"Ngày tạo tài khoản {registered_on:%d/%m/%Y} sau ngày báo cáo "
                         f"{report_date:%d/%m/%Y}: tính là đã đăng ký từ ngày báo cáo.")
             registered_on = None
+        listed.append(people.Listed(row, unit, scope_id, key_of(row, unit, scope_id),
+                                    citizen_key_of(row, scope_id)))
         entries.append({
-            "campaign": kind, "person_key": key_of(row, unit, scope_id),
+            "campaign": kind, "citizen_key": listed[-1].citizen_key,
             "cluster_id": cluster_id, "agency_id": agency_id, "report_date": report_date,
             "installed": row.installed, "registered": row.registered,
             "registered_on": registered_on if (row.registered or row.installed) else None,
             "full_name": row.full_name, "birth_date": row.birth_date, "birth_year": row.birth_year,
             "phone": row.phone, "position": row.position})
+    if session is not None:
+        people.recognise(session, kind, listed, lambda row, code, message: report.warn(
+            row.sheet, row.row, FIELD_NAMES["person_ref"][0], row.reference, code, message))
+    for entry, item in zip(entries, listed):
+        entry["person_key"] = item.key
     return entries
 
 
