@@ -31,7 +31,7 @@ from importers.report import (KIND_LABELS, CountRow, FileRefused, ImportReport, 
 from models import AuditEvent, CountReport, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
-from services.preview import FigureChange, unit_changes
+from services.preview import FigureChange, cautions, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
 from text import fold, local_time, vietnam_today
 
@@ -63,6 +63,8 @@ class ImportOutcome:
     notes: list[str] = field(default_factory=list)
     previous_upload_id: int | None = None  # a dry run of a file already imported: that import
     changes: list["FigureChange"] = field(default_factory=list)  # a dry run: before -> after
+    # a dry run with the figures: what the user must acknowledge before confirming (Vietnamese)
+    cautions: list[str] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -79,6 +81,7 @@ class ImportOutcome:
             "warnings": [p.as_dict() for p in self.warnings],
             "skipped_sheets": self.skipped_sheets, "notes": self.notes, "message": self.message,
             "changes": [asdict(c) for c in self.changes],
+            "cautions": self.cautions,
         }
 
 
@@ -184,6 +187,7 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
     outcome.previous_upload_id = previous.id if previous is not None else None
     if preview:
         outcome.changes = _figure_changes(prepared.plan, directory, engine, actor)
+        outcome.cautions = cautions(prepared.plan, outcome.changes, today, engine=engine)
     return prepared
 
 
@@ -221,7 +225,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
             raise
         return _unchanged(prepared.file, previous)
     outcome = dataclasses.replace(prepared.outcome, status="imported", upload_id=upload.id,
-                                  previous_upload_id=None, changes=[],
+                                  previous_upload_id=None, changes=[], cautions=[],
                                   notes=prepared.outcome.notes + notes)
     outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
                        f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
@@ -305,6 +309,7 @@ class ImportPlan:
     entries: list[dict] = field(default_factory=list)   # RosterEntry rows
     counts: list[dict] = field(default_factory=list)    # CountReport rows
     units: list[UnitRow] = field(default_factory=list)  # unit directory rows
+    undated: bool = False  # neither the user nor the file gave a date: dated the day of upload
 
     @property
     def rows_accepted(self) -> int:
@@ -335,13 +340,14 @@ def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int
     people already known to their commune or agency are recognised (`people.recognise`, reads)."""
     report = parsed.report
     rows = parsed.rows
-    file_date = as_of or parsed.as_of or max(
-        (r.report_date for r in rows if getattr(r, "report_date", None)), default=None) \
-        or today or vietnam_today()
+    given = as_of or parsed.as_of or max(
+        (r.report_date for r in rows if getattr(r, "report_date", None)), default=None)
+    file_date = given or today or vietnam_today()
     report.as_of = file_date
     if commune_id is None and parsed.kind in ("residents", "counts"):
         commune_id = _commune_of_file(rows, directory)
-    plan = ImportPlan(parsed.kind, file_date, report, commune_id, agency_id)
+    plan = ImportPlan(parsed.kind, file_date, report, commune_id, agency_id,
+                      undated=given is None)
     if parsed.kind == "units":
         plan.units = list(rows)
         return plan
