@@ -98,7 +98,8 @@ def cmd_import(args) -> int:
             continue
         outcomes.append(import_file(path.read_bytes(), path.name, kind=args.kind,
                                     commune=args.commune, agency=args.agency, as_of=args.as_of,
-                                    dry_run=args.dry_run, username=username))
+                                    dry_run=args.dry_run, preview=args.dry_run,
+                                    username=username))
         if not args.json:
             _print_outcome(outcomes[-1])
     if args.json:
@@ -116,6 +117,8 @@ def _print_outcome(outcome) -> None:
               + (f"; lần nhập số {outcome.upload_id}" if outcome.upload_id else ""))
     for note in outcome.notes:
         print(f"  ghi chú: {note}")
+    for caution in outcome.cautions:
+        print(f"  cần kiểm tra trước khi nhập: {caution}")
     for label, problems in (("lỗi", outcome.errors), ("cảnh báo", outcome.warnings)):
         for p in problems[:50]:
             print(f"  {label} [{p.sheet}!{p.row or ''}] {p.column or ''}: {p.message} ({p.code})")

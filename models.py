@@ -134,6 +134,8 @@ class RosterEntry(SQLModel, table=True):
     upload_id: int = Field(foreign_key="upload.id", index=True)
     campaign: str = Field(max_length=20)
     person_key: str = Field(max_length=64)  # keyed hash; citizen IDs are never stored in clear
+    # the keyed hash of the entry's citizen ID in its scope (services/people.py), where it gave one
+    citizen_key: Optional[str] = Field(default=None, max_length=64)
     cluster_id: Optional[int] = Field(default=None, foreign_key="cluster.id")
     agency_id: Optional[int] = Field(default=None, foreign_key="agency.id")
     report_date: date

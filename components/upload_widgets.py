@@ -68,9 +68,10 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
                    "cũng không thay đổi gì.")
         _cancel_button(key, "Chọn tệp khác")
         return
+    acknowledged = _acknowledged(outcome, key, signature[0])
     confirm, cancel = st.columns([1, 1])
     if confirm.button(f"Xác nhận nhập {number(outcome.rows_accepted)} dòng", type="primary",
-                      key=f"{key}-confirm", width="stretch"):
+                      key=f"{key}-confirm", width="stretch", disabled=not acknowledged):
         with st.spinner("Đang ghi số liệu…"):
             try:
                 result = commit_import(prepared, actor=actor)
@@ -79,6 +80,18 @@ def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -
         _reset(key, result)
     if cancel.button("Hủy, không nhập", key=f"{key}-cancel", width="stretch"):
         _reset(key, None)
+
+
+def _acknowledged(outcome: ImportOutcome, key: str, content: str) -> bool:
+    """The cautions of the preview, and whether the user ticked that they checked them (none:
+    nothing to tick). The tick is this file's: another file asks again."""
+    if not outcome.cautions:
+        return True
+    st.warning("**Cần kiểm tra trước khi nhập:**\n\n" +
+               "\n".join(f"- {plain(text)}" for text in outcome.cautions),
+               icon=":material/warning:")
+    return st.checkbox("Tôi đã kiểm tra các điểm trên và vẫn muốn nhập tệp này",
+                       key=f"{key}-acknowledged-{content[:16]}")
 
 
 def _rows_to_fix(prepared: PreparedImport):

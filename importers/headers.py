@@ -23,6 +23,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "commune_code": ("Mã xã", "Mã xã/thị trấn"),
     "cluster_code": ("Mã thôn", "Mã cụm", "Mã thôn/tổ dân phố", "Mã địa bàn"),
     "agency_code": ("Mã cơ quan", "Mã đơn vị"),
+    "person_ref": ("Mã tham chiếu",),  # a follow-up list's person reference (services/people.py)
     "full_name": ("Họ và tên", "Họ tên", "Họ và tên người dân", "Tên"),
     "birth_date": ("Ngày sinh", "Ngày tháng năm sinh", "Năm sinh"),
     "citizen_id": ("Số CCCD", "CCCD", "Số định danh", "Số định danh cá nhân", "CMND/CCCD",

@@ -234,7 +234,7 @@ def _convert(cache: dict, fn, value):
 
 _PERSON_FIELDS = ("sheet", "row", "full_name", "birth_date", "birth_year", "citizen_id", "phone",
                   "commune", "cluster", "agency", "position", "installed", "registered",
-                  "registered_on", "report_date", "unit_hints")
+                  "registered_on", "report_date", "unit_hints", "reference")
 assert tuple(f.name for f in dc_fields(PersonRow)) == _PERSON_FIELDS, "PersonRow changed: update kinds.py"
 
 _SURNAME_HEADERS = frozenset({"ho", "ho dem", "ho va dem", "ho lot", "ho va ten dem", "ho va chu dem"})
@@ -329,6 +329,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         _column(data, g("position", -1), texts, clean_text),
         _column(data, g("registered_on", -1), dates, parse_date),
         _column(data, g("report_date", -1), dates, parse_date),
+        _column(data, g("person_ref", -1), texts, clean_text),
     )
     default_report_date = plan.row_report_date
     out, seen = ctx.rows, ctx.seen
@@ -340,7 +341,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
     read = 0
 
     for k, (row, name, stt, inst, reg, cid, ph, born, commune, cluster, agency, position, reg_on,
-            rep) in enumerate(zip(*columns)):
+            rep, ref) in enumerate(zip(*columns)):
         if (name.__class__ is not str or not name or name[0] in suspect_first
                 or (name[:2] in heads and name.startswith(suspect)) or "," in name
                 or (stt.__class__ is str and stt and not stt[0].isdigit())):
@@ -441,10 +442,12 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             reg = inst
 
         person = Person(sheet, excel_row, n, bdate, byear, cid, ph, commune, cluster, agency,
-                        position, inst, reg, reg_on, rep, hints)
+                        position, inst, reg, reg_on, rep, hints, ref)
 
         # duplicates within the file: the later row wins
-        if cid is not None:
+        if ref is not None:
+            key = ("ref", ref)
+        elif cid is not None:
             key = cid
         elif ph is not None:
             key = ph
@@ -457,14 +460,15 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             earlier = out[prev]
             out[prev] = None
             where = _where(earlier.sheet, earlier.row, sheet)
-            if key.__class__ is tuple:
+            if ref is None and key.__class__ is tuple:
                 same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
                 warn(sheet, excel_row, col["full_name"], n, "possible-namesake",
                      f"Trùng {same} và đơn vị với {where}, không có số CCCD hay số điện thoại để "
                      f"phân biệt: đã tính là một người (theo dòng {excel_row}). Có thể hai người "
                      "cùng tên đã bị gộp làm một.")
             else:
-                by = "số CCCD" if key is cid else "số điện thoại"
+                by = ("mã tham chiếu" if ref is not None else "số CCCD" if key is cid
+                      else "số điện thoại")
                 warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
                      f"Trùng {by} với {where}: người này chỉ được tính một lần "
                      f"(theo dòng {excel_row}).")

@@ -67,6 +67,7 @@ class PersonRow:
     report_date: date | None = None
     # Where the row names no unit: the sheet name, then title rows above the header, in order.
     unit_hints: tuple[str, ...] = ()
+    reference: str | None = None  # the person reference a follow-up list printed, as written
 
 
 @dataclass

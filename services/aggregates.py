@@ -192,13 +192,22 @@ class UnitFigures:
 
     def on(self, day: date) -> tuple[int, int, date | None]:
         """(registered, installed, last report on or before the day)."""
-        c = bisect_right(self.count_days, day) - 1
+        c = self.count_on(day)
+        if c >= 0:
+            return self.counts[c][2], self.counts[c][3], self.count_days[c]
         rr = bisect_right(self.report_days, day) - 1
         reported = self.report_days[rr] if rr >= 0 else None
-        if c >= 0 and (reported is None or self.count_days[c] >= reported):
-            return self.counts[c][2], self.counts[c][3], self.count_days[c]
         r = bisect_right(self.roster_days, day) - 1
         return (self.roster[r][2], self.roster[r][3], reported) if r >= 0 else (0, 0, reported)
+
+    def count_on(self, day: date) -> int:
+        """The index (in `counts`) of the count report whose figures hold on the day; -1 when the
+        roster's hold."""
+        c = bisect_right(self.count_days, day) - 1
+        rr = bisect_right(self.report_days, day) - 1
+        if c >= 0 and (rr < 0 or self.count_days[c] >= self.report_days[rr]):
+            return c
+        return -1
 
     def levels(self) -> list[Level]:
         return [(day, *self.on(day)[:2]) for day in self.days]

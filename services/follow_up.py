@@ -5,7 +5,9 @@ platform's account list is imported, those reported registered whom it does not 
 A person's state is the one of the latest roster listing them (as for the figures). This is the one
 place where names, birth dates and phones are shown: to the commune's own staff (residents of its
 clusters), the agency's own clerk (its staff) and the admin; a leader is refused (`ScopeRefused`).
-Citizen IDs are never stored, so never listed.
+Citizen IDs are never stored, so never listed: each person carries their reference instead
+(`services.people.reference`), so that the list, filled in and uploaded again, updates exactly those
+people.
 """
 from __future__ import annotations
 
@@ -19,14 +21,18 @@ from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
 from services.analytics import load_district
 from services.auth import Actor
+from services.people import reference
+from importers.headers import FIELD_NAMES
 from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
                             set_widths, sheet_title)
 from services import verification
 from services.scope import check_agency, check_commune
 from text import fold
 
-COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
-STAFF_COLUMNS = ["STT", "Họ và tên", "Chức vụ", "Ngày sinh", "Số điện thoại", "Đã cài đặt", "Ghi chú"]
+# Filled in ("Đã tạo tài khoản": x) and uploaded again, the list is a roster of the same people.
+_FILLED = ["Đã cài đặt", "Đã tạo tài khoản", FIELD_NAMES["person_ref"][0], "Ghi chú"]
+COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Số điện thoại", *_FILLED]
+STAFF_COLUMNS = ["STT", "Họ và tên", "Chức vụ", "Ngày sinh", "Số điện thoại", *_FILLED]
 
 
 @dataclass
@@ -38,6 +44,7 @@ class PersonToVisit:
     position: str | None
     installed: bool  # installed the app but has no account: needs help to finish
     listed_on: date  # the report date of the roster that listed them last
+    reference: str  # the person's reference, printed on the list
     to_check: bool = False  # reported registered, not in the platform's account list
 
     @property
@@ -124,9 +131,8 @@ def residents_workbook(actor: Actor, commune_id: int, *,
         sheet = book.create_sheet(sheet_title(cluster, taken))
         title = f"{cluster} — {commune.kind} {commune.name}"
         _list_sheet(sheet, title, COLUMNS, [
-            [i, p.full_name, p.born, p.phone, "Có" if p.installed else "Chưa", p.note]
-            for i, p in enumerate(members, start=1)])
-        set_widths(sheet, [6, 30, 12, 14, 11, 36])
+            [i, p.full_name, p.born, p.phone, *_filled(p)] for i, p in enumerate(members, start=1)])
+        set_widths(sheet, [6, 30, 12, 14, 11, 11, 14, 30])
     return save(book, f"can-van-dong-{commune.code.lower()}.xlsx")
 
 
@@ -137,10 +143,15 @@ def staff_workbook(actor: Actor, agency_id: int, *, engine: Engine | None = None
     book = new_workbook()
     sheet = book.create_sheet("Danh sách")
     _list_sheet(sheet, agency.name, STAFF_COLUMNS, [
-        [i, p.full_name, p.position, p.born, p.phone, "Có" if p.installed else "Chưa", p.note]
+        [i, p.full_name, p.position, p.born, p.phone, *_filled(p)]
         for i, p in enumerate(people, start=1)])
-    set_widths(sheet, [6, 30, 20, 12, 14, 11, 30])
+    set_widths(sheet, [6, 30, 20, 12, 14, 11, 11, 14, 24])
     return save(book, f"can-van-dong-{agency.code.lower()}.xlsx")
+
+
+def _filled(person: PersonToVisit) -> list:
+    return ["Có" if person.installed else "Chưa", "Có" if person.to_check else "Chưa",
+            person.reference, person.note]
 
 
 def _list_sheet(sheet, unit: str, columns: list[str], rows: list[list]) -> None:
@@ -177,7 +188,8 @@ def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[Pers
                  .where(latest.c.rank == 1, state, unit_filter))
         rows = session.execute(query).all()
     people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
-                            e.position, e.installed, e.report_date, bool(registered))
+                            e.position, e.installed, e.report_date, reference(e.person_key),
+                            bool(registered))
               for e, unit, registered in rows]
     return sorted(people, key=lambda p: (_unit_order(p.unit), fold(p.full_name)))
 

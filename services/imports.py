@@ -24,13 +24,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
+from importers.headers import FIELD_NAMES
 from importers.parse import parse_file
 from importers.report import (KIND_LABELS, AccountRow, CountRow, FileRefused, ImportReport,
                               ParsedFile, PersonRow, RowProblem, UnitRow)
 from models import AccountEntry, AuditEvent, CountReport, RosterEntry, Upload, utcnow
 from services import aggregates, people, scope
 from services.auth import Actor
-from services.preview import FigureChange, unit_changes
+from services.preview import FigureChange, cautions, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
 from settings import id_hash_key
 from text import fold, local_time, vietnam_today
@@ -63,6 +64,8 @@ class ImportOutcome:
     notes: list[str] = field(default_factory=list)
     previous_upload_id: int | None = None  # a dry run of a file already imported: that import
     changes: list["FigureChange"] = field(default_factory=list)  # a dry run: before -> after
+    # a dry run with the figures: what the user must acknowledge before confirming (Vietnamese)
+    cautions: list[str] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -79,6 +82,7 @@ class ImportOutcome:
             "warnings": [p.as_dict() for p in self.warnings],
             "skipped_sheets": self.skipped_sheets, "notes": self.notes, "message": self.message,
             "changes": [asdict(c) for c in self.changes],
+            "cautions": self.cautions,
         }
 
 
@@ -172,7 +176,8 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
         commune_id, agency_id = scope.import_units(actor, commune_id, agency_id)
     prepared.options = {"commune_id": commune_id, "agency_id": agency_id, "as_of": as_of,
                         "today": today}
-    _plan(prepared, directory)
+    with session_scope(engine) as session:  # reads only: the people its scope knows already
+        _plan(prepared, directory, session)
     if prepared.plan is None:
         return prepared
     outcome = prepared.outcome
@@ -183,6 +188,7 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
     outcome.previous_upload_id = previous.id if previous is not None else None
     if preview:
         outcome.changes = _figure_changes(prepared.plan, directory, engine, actor)
+        outcome.cautions = cautions(prepared.plan, outcome.changes, today, engine=engine)
     return prepared
 
 
@@ -203,7 +209,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
                 prepared.directory_version = version
                 _plan(prepared, load_directory(session, prepared.options["as_of"]
                                                or prepared.parsed.as_of
-                                               or prepared.options["today"]))
+                                               or prepared.options["today"]), session)
                 if prepared.plan is None:
                     return prepared.outcome
                 notes.append(DIRECTORY_CHANGED)
@@ -220,7 +226,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
             raise
         return _unchanged(prepared.file, previous)
     outcome = dataclasses.replace(prepared.outcome, status="imported", upload_id=upload.id,
-                                  previous_upload_id=None, changes=[],
+                                  previous_upload_id=None, changes=[], cautions=[],
                                   notes=prepared.outcome.notes + notes)
     outcome.message = (f"Đã nhập {outcome.rows_accepted} dòng ({KIND_LABELS[plan.kind]}), "
                        f"ngày báo cáo {plan.as_of:%d/%m/%Y}"
@@ -229,7 +235,7 @@ def commit_import(prepared: PreparedImport, *, actor: Actor | None = None,
     return outcome
 
 
-def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
+def _plan(prepared: PreparedImport, directory: UnitDirectory, session: Session) -> None:
     """Plan the parsed rows against this directory and check them for the actor's scope: sets
     `plan` (None when refused), `directory` and `outcome`. The parsed report is left as the file
     gave it (planning adds its problems to a copy), so that a plan can be made again."""
@@ -240,7 +246,7 @@ def _plan(prepared: PreparedImport, directory: UnitDirectory) -> None:
         skipped_sheets=list(report.skipped_sheets), notes=list(report.notes)))
     plan = plan_import(parsed, directory, commune_id=options["commune_id"],
                        agency_id=options["agency_id"], as_of=options["as_of"],
-                       today=options["today"])
+                       today=options["today"], session=session)
     prepared.plan, prepared.directory = None, directory
     if actor is not None and (refusal := _scope_refusal(actor, plan, parsed, directory)):
         prepared.outcome = ImportOutcome(prepared.file, "refused", refusal, kind=plan.kind,
@@ -305,6 +311,7 @@ class ImportPlan:
     counts: list[dict] = field(default_factory=list)    # CountReport rows
     units: list[UnitRow] = field(default_factory=list)  # unit directory rows
     accounts: list[dict] = field(default_factory=list)  # AccountEntry rows
+    undated: bool = False  # neither the user nor the file gave a date: dated the day of upload
 
     @property
     def rows_accepted(self) -> int:
@@ -330,17 +337,19 @@ class ImportPlan:
 
 def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int | None = None,
                 agency_id: int | None = None, as_of: date | None = None,
-                today: date | None = None) -> ImportPlan:
-    """Match every row to its unit and check it; nothing is written."""
+                today: date | None = None, session: Session | None = None) -> ImportPlan:
+    """Match every row to its unit and check it; nothing is written. With `session`, a roster's
+    people already known to their commune or agency are recognised (`people.recognise`, reads)."""
     report = parsed.report
     rows = parsed.rows
-    file_date = as_of or parsed.as_of or max(
-        (r.report_date for r in rows if getattr(r, "report_date", None)), default=None) \
-        or today or vietnam_today()
+    given = as_of or parsed.as_of or max(
+        (r.report_date for r in rows if getattr(r, "report_date", None)), default=None)
+    file_date = given or today or vietnam_today()
     report.as_of = file_date
     if commune_id is None and parsed.kind in ("residents", "counts"):
         commune_id = _commune_of_file(rows, directory)
-    plan = ImportPlan(parsed.kind, file_date, report, commune_id, agency_id)
+    plan = ImportPlan(parsed.kind, file_date, report, commune_id, agency_id,
+                      undated=given is None)
     if parsed.kind == "units":
         plan.units = list(rows)
         return plan
@@ -352,17 +361,18 @@ def plan_import(parsed: ParsedFile, directory: UnitDirectory, *, commune_id: int
     if parsed.kind == "counts":
         plan.counts = _plan_counts(rows, matcher, directory, report, as_of, file_date)
     else:
-        plan.entries = _plan_people(rows, parsed.kind, matcher, report, as_of, file_date)
+        plan.entries = _plan_people(rows, parsed.kind, matcher, report, as_of, file_date, session)
     if plan.agency_id is None and parsed.kind == "staff":
         plan.agency_id = _single({e["agency_id"] for e in plan.entries})
     return plan
 
 
 def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", report: ImportReport,
-                 as_of: date | None, file_date: date) -> list[dict]:
-    entries = []
+                 as_of: date | None, file_date: date, session: Session | None) -> list[dict]:
+    entries, listed = [], []
     key_of = people.person_key_function(kind)
     hash_key = id_hash_key()[:64]
+    citizen_key_of = people.citizen_key_function(kind)
     for row in rows:
         if kind == "staff":
             unit = matcher.agency(row, row.agency)
@@ -381,8 +391,10 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                         f"Ngày tạo tài khoản {registered_on:%d/%m/%Y} sau ngày báo cáo "
                         f"{report_date:%d/%m/%Y}: tính là đã đăng ký từ ngày báo cáo.")
             registered_on = None
+        listed.append(people.Listed(row, unit, scope_id, key_of(row, unit, scope_id),
+                                    citizen_key_of(row, scope_id)))
         entries.append({
-            "campaign": kind, "person_key": key_of(row, unit, scope_id),
+            "campaign": kind, "citizen_key": listed[-1].citizen_key,
             "cluster_id": cluster_id, "agency_id": agency_id, "report_date": report_date,
             "installed": row.installed, "registered": row.registered,
             "registered_on": registered_on if (row.registered or row.installed) else None,
@@ -390,6 +402,11 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
             "phone": row.phone, "position": row.position,
             "id_key": people.match_key("id", row.citizen_id, hash_key),
             "phone_key": people.match_key("phone", row.phone, hash_key)})
+    if session is not None:
+        people.recognise(session, kind, listed, lambda row, code, message: report.warn(
+            row.sheet, row.row, FIELD_NAMES["person_ref"][0], row.reference, code, message))
+    for entry, item in zip(entries, listed):
+        entry["person_key"] = item.key
     return entries
 
 

@@ -6,15 +6,29 @@ key is a keyed hash (BLAKE2b with the secret key) of the scope and of the identi
 hash, so that a file of one commune or agency can never name, move or reveal another's people, and
 so that keys made before scoping (the identity's hash alone) can be scoped without any citizen ID
 (`scoped_key`, used by migration 0006).
+
+A row's key is first the one of its strongest identifier (`person_key_function`). Where the scope
+already knows that person under another identifier (`recognise`), the row takes the key they have:
+by the reference a printed follow-up list carries, by citizen ID (its keyed hash, `citizen_key`),
+by phone, or by name + date of birth + unit, unless an identifier the row gives contradicts what
+is known of them (another citizen ID, another phone).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy import select
+
 from importers.report import PersonRow
+from models import Cluster, RosterEntry
 from settings import id_hash_key
 from text import fold
+
+_BATCH = 5_000  # keys per IN (...) query
 
 
 def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
@@ -25,11 +39,12 @@ def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
     Identity: citizen ID where valid, else phone, else folded name + date of birth + unit.
     """
     key = id_hash_key()[:64]
+    citizen_key = citizen_key_function(campaign)
 
     def person_key(row: PersonRow, unit_id: int, scope_id: int) -> str:
         if row.citizen_id:
-            identity = f"{campaign}|id|{row.citizen_id}"
-        elif row.phone:
+            return citizen_key(row, scope_id)
+        if row.phone:
             identity = f"{campaign}|phone|{row.phone}"
         else:
             born = row.birth_date or row.birth_year or ""
@@ -48,6 +63,19 @@ def match_key(basis: str, value: str | None, key: bytes | None = None) -> str | 
     return _hash(f"account|{basis}|{value}", key if key is not None else id_hash_key()[:64])
 
 
+def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None]:
+    """The keyed hash of a row's citizen ID within its scope (None without one): the key of a
+    person first known by that ID, kept with each entry that gives it (`RosterEntry.citizen_key`)."""
+    key = id_hash_key()[:64]
+
+    def citizen_key(row: PersonRow, scope_id: int) -> str | None:
+        if not row.citizen_id:
+            return None
+        return scoped_key(scope_id, _hash(f"{campaign}|id|{row.citizen_id}", key), key)
+
+    return citizen_key
+
+
 def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> str:
     """The person key within a scope (a commune id for residents, an agency id for staff), from
     the identity's keyed hash."""
@@ -56,3 +84,171 @@ def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> st
 
 def _hash(text: str, key: bytes) -> str:
     return hashlib.blake2b(text.encode(), key=key, digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------- follow-up references
+
+
+def reference(person_key: str) -> str:
+    """The person's reference on a printed follow-up list (`ABCDE-FGHIJ`): an opaque code made
+    from their person key (itself a keyed hash), never their citizen ID."""
+    code = base64.b32encode(hashlib.blake2b(person_key.encode(), digest_size=7).digest()).decode()
+    return f"{code[:5]}-{code[5:10]}"
+
+
+def _reference_key(text: str) -> str:
+    """A reference as typed, compared without case, spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+# ---------------------------------------------------------------- recognising people again
+
+
+@dataclass
+class Listed:
+    """One roster row planned for import: its unit, its scope and its person key (to recognise)."""
+
+    row: PersonRow
+    unit_id: int
+    scope_id: int
+    key: str  # the strongest identifier's key; `recognise` may replace it
+    citizen_key: str | None
+
+
+UNKNOWN_REFERENCE = ("Mã tham chiếu “{value}” không thuộc danh sách của đơn vị: người này được "
+                     "nhận biết theo số CCCD, số điện thoại hoặc họ tên và ngày sinh.")
+
+
+def recognise(session, campaign: str, listed: list[Listed],
+              warn: Callable[[PersonRow, str, str], None]) -> None:
+    """Give each listed row the key of the person its scope already knows it to be, if any
+    (reads only). `warn(row, code, message)` reports a reference that its scope does not know."""
+    if not listed:
+        return
+    if _any_entries(session, campaign, {item.scope_id for item in listed}):
+        known = _existing_keys(session, campaign, {item.key for item in listed})
+        todo = [item for item in listed if item.row.reference or item.key not in known]
+        people = _Known.read(session, campaign, {item.scope_id for item in todo}) if todo \
+            else _Known()
+    else:  # nobody known yet: every row is a new person
+        todo, people = [item for item in listed if item.row.reference], _Known()
+    for item in todo:
+        ref = item.row.reference
+        if ref:
+            found = people.references.get((item.scope_id, _reference_key(ref)))
+            if found is not None:
+                item.key = found
+                people.learn(item)
+                continue
+            warn(item.row, "unknown-reference", UNKNOWN_REFERENCE.format(value=ref))
+        item.key = people.match(item) or item.key
+        people.learn(item)
+
+
+class _Known:
+    """What a scope knows of its people, from every entry listing them."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+        self.references: dict[tuple[int, str], str] = {}
+        self.by_citizen: dict[str, str] = {}
+        self.by_phone: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self.by_name: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+        self.citizens: dict[str, set[str]] = defaultdict(set)
+        self.phones: dict[str, set[str]] = defaultdict(set)
+        self.births: dict[str, set[tuple]] = defaultdict(set)
+
+    @classmethod
+    def read(cls, session, campaign: str, scopes: set[int]) -> "_Known":
+        known = cls()
+        for scope_id, person_key, citizen_key, phone, name, birth_date, birth_year, unit_id in \
+                session.execute(_entries(campaign, scopes)):
+            if person_key not in known.keys:
+                known.keys.add(person_key)
+                known.references[scope_id, _reference_key(reference(person_key))] = person_key
+            known._add(scope_id, person_key, citizen_key, phone, fold(name), birth_date,
+                       birth_year, unit_id)
+        return known
+
+    def learn(self, item: Listed) -> None:
+        """The row's identifiers are now known of its person (later rows of the file match it)."""
+        row = item.row
+        self.keys.add(item.key)
+        self._add(item.scope_id, item.key, item.citizen_key, row.phone, fold(row.full_name),
+                  row.birth_date, row.birth_year, item.unit_id)
+
+    def _add(self, scope_id, person_key, citizen_key, phone, name, birth_date, birth_year,
+             unit_id) -> None:
+        if citizen_key:
+            self.by_citizen.setdefault(citizen_key, person_key)
+            self.citizens[person_key].add(citizen_key)
+        if phone and person_key not in self.by_phone[scope_id, phone]:
+            self.by_phone[scope_id, phone].append(person_key)
+            self.phones[person_key].add(phone)
+        if person_key not in self.by_name[scope_id, name, unit_id]:
+            self.by_name[scope_id, name, unit_id].append(person_key)
+        if birth_date or birth_year:
+            self.births[person_key].add((birth_date, birth_year or (birth_date and birth_date.year)))
+
+    def match(self, item: Listed) -> str | None:
+        """The one known person the row is, by citizen ID, else phone, else name + birth + unit,
+        among those no identifier of the row contradicts; None when none is, or several are."""
+        row, scope = item.row, item.scope_id
+        if item.citizen_key:
+            if item.citizen_key in self.by_citizen:
+                return self.by_citizen[item.citizen_key]
+            if item.citizen_key in self.keys:  # first known by this ID, before keys were kept
+                return item.citizen_key
+        agree = [p for p in self.by_phone.get((scope, row.phone), ()) if self._agrees(p, item)] \
+            if row.phone else []
+        if not agree:
+            agree = [p for p in self.by_name.get((scope, fold(row.full_name), item.unit_id), ())
+                     if self._agrees(p, item) and self._born_agrees(p, row)]
+        return agree[0] if len(agree) == 1 else None
+
+    def _agrees(self, person_key: str, item: Listed) -> bool:
+        """No identifier the row gives contradicts the person's: another citizen ID, another
+        phone."""
+        citizens, phones = self.citizens.get(person_key), self.phones.get(person_key)
+        return not (item.citizen_key and citizens and item.citizen_key not in citizens) and \
+            not (item.row.phone and phones and item.row.phone not in phones)
+
+    def _born_agrees(self, person_key: str, row: PersonRow) -> bool:
+        known = self.births.get(person_key)
+        if not known or not (row.birth_date or row.birth_year):
+            return True
+        year = row.birth_year or row.birth_date.year
+        return any(y == year and (d is None or row.birth_date is None or d == row.birth_date)
+                   for d, y in known)
+
+
+def _scope_column(campaign: str):
+    return RosterEntry.agency_id if campaign == "staff" else Cluster.commune_id
+
+
+def _entries(campaign: str, scopes: set[int]):
+    unit = RosterEntry.agency_id if campaign == "staff" else RosterEntry.cluster_id
+    query = select(_scope_column(campaign), RosterEntry.person_key, RosterEntry.citizen_key,
+                   RosterEntry.phone, RosterEntry.full_name, RosterEntry.birth_date,
+                   RosterEntry.birth_year, unit).where(RosterEntry.campaign == campaign,
+                                                       _scope_column(campaign).in_(sorted(scopes)))
+    if campaign != "staff":
+        query = query.join(Cluster, Cluster.id == RosterEntry.cluster_id)
+    return query
+
+
+def _any_entries(session, campaign: str, scopes: set[int]) -> bool:
+    query = select(RosterEntry.id).where(RosterEntry.campaign == campaign,
+                                         _scope_column(campaign).in_(sorted(scopes)))
+    if campaign != "staff":
+        query = query.join(Cluster, Cluster.id == RosterEntry.cluster_id)
+    return session.execute(query.limit(1)).first() is not None
+
+
+def _existing_keys(session, campaign: str, keys: set[str]) -> set[str]:
+    ordered, found = sorted(keys), set()
+    for start in range(0, len(ordered), _BATCH):
+        found.update(session.execute(select(RosterEntry.person_key).distinct().where(
+            RosterEntry.campaign == campaign,
+            RosterEntry.person_key.in_(ordered[start:start + _BATCH]))).scalars())
+    return found

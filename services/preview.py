@@ -23,7 +23,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from db import session_scope
-from models import Agency, Cluster, Commune, District, RosterEntry, open_on
+from components.format import day as day_text, number, percent
+from models import Agency, Campaign, Cluster, Commune, District, RosterEntry, open_on
 from services import aggregates
 from services.aggregates import UnitFigures, UnitKey
 from services.units import UnitDirectory, apply_unit_rows
@@ -49,6 +50,8 @@ class FigureChange:
     commune: str | None
     before: Figures | None  # None: the import creates the unit
     after: Figures | None   # None: the import removes the unit
+    listed: int = 0  # the people a roster lists in the unit
+    count_replaced: date | None = None  # a roster takes over from the count report of this date
 
 
 ScopeFilter = set[tuple[str, str]]  # the (unit type, code) shown: `scope.units_in_scope`'s answer
@@ -121,7 +124,74 @@ def figures_on(rows: list[tuple], day: date) -> tuple[int, int]:
     return UnitFigures(rows).on(day)[:2]
 
 
+@dataclass(frozen=True)
+class Window:
+    """A campaign's name and dates."""
+
+    name: str
+    start: date
+    deadline: date
+
+
+def caution_texts(plan, changes: list[FigureChange], today: date,
+                  windows: dict[str, Window]) -> list[str]:
+    """What the user must acknowledge before confirming the plan (Vietnamese): a unit pushed over
+    its target; a roster that takes a unit's figures below the count report it replaces (a
+    partial list); a file dated the day of upload, which lies outside its campaign."""
+    texts = []
+    for change in changes:
+        before, after = change.before, change.after
+        if after is None:
+            continue
+        unit = change.name + (f" ({change.commune})" if change.commune and
+                              change.unit_type == "cluster" else "")
+        limit = "chỉ tiêu" if change.unit_type == "cluster" else "tổng số cán bộ"
+        for label, value, was in (("đã tạo tài khoản", after.registered,
+                                   before.registered if before else 0),
+                                  ("đã cài đặt", after.installed, before.installed if before else 0)):
+            if after.target and value > after.target and value > was:
+                texts.append(f"{unit}: sau khi nhập có {number(value)} người {label}, vượt {limit} "
+                             f"{number(after.target)} ({percent(value / after.target)}). Hãy kiểm "
+                             "tra tệp (người bị trùng, nhầm đơn vị) trước khi nhập.")
+                break
+        if change.count_replaced and before and after.registered < before.registered:
+            texts.append(f"{unit}: danh sách này có {number(change.listed)} người, thay cho biểu "
+                         f"tổng hợp ngày {day_text(change.count_replaced)} "
+                         f"({number(before.registered)} người đã tạo tài khoản): số đã tạo tài "
+                         f"khoản sẽ giảm từ {number(before.registered)} xuống "
+                         f"{number(after.registered)}. Nếu danh sách chưa đủ người, hãy bổ sung "
+                         "cho đủ hoặc tiếp tục gửi biểu tổng hợp.")
+    if plan.undated and plan.as_of == today:
+        for key in _campaigns_of(plan):
+            window = windows.get(key)
+            if window and not window.start <= today <= window.deadline:
+                texts.append(f"Tệp không ghi ngày báo cáo nên được tính là ngày hôm nay "
+                             f"({day_text(today)}), ngoài thời gian chiến dịch “{window.name}” "
+                             f"({day_text(window.start)} – {day_text(window.deadline)}). Nếu số "
+                             "liệu là của ngày khác, hãy chọn Ngày báo cáo trước khi nhập.")
+    return texts
+
+
+def _campaigns_of(plan) -> list[str]:
+    if plan.kind in ("residents", "staff"):
+        return [plan.kind]
+    if plan.kind == "counts":
+        return [key for key, kept in (
+            ("staff", any(c["agency_id"] is not None for c in plan.counts)),
+            ("residents", any(c["cluster_id"] is not None for c in plan.counts))) if kept]
+    return []  # a unit directory holds no campaign figures
+
+
 # ---------------------------------------------------------------- reading
+
+
+def cautions(plan, changes: list[FigureChange], today: date, *,
+             engine: Engine | None = None) -> list[str]:
+    """`caution_texts` of a plan and its changes, with the campaigns' dates read."""
+    with session_scope(engine) as session:
+        windows = {c.key: Window(c.name, c.start, c.deadline)
+                   for c in session.execute(select(Campaign)).scalars()}
+    return caution_texts(plan, changes, today, windows)
 
 
 def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None,
@@ -140,8 +210,10 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
     day = max((r["report_date"] for r in rows), default=plan.as_of)
     planned = {person: deciding(entries) for person, entries in _planned_entries(plan).items()}
     report_days: dict[UnitKey, set[date]] = defaultdict(set)
+    listed: dict[UnitKey, int] = defaultdict(int)
     for entry in plan.entries:
         report_days[_key(entry["cluster_id"], entry["agency_id"])].add(entry["report_date"])
+        listed[_key(entry["cluster_id"], entry["agency_id"])] += 1
     counts: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
     for count in plan.counts:  # the plan holds one per unit and date
         counts[_key(count["cluster_id"], count["agency_id"])][count["report_date"]] = \
@@ -161,13 +233,17 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
     for key, unit in shown.items():
         if scope_filter is not None and (key[0], unit.code) not in scope_filter:
             continue
-        after = rows_after(unit_rows[key], changes.get(key, {}), report_days.get(key, set()),
-                           counts.get(key, {}))
-        before_figures = Figures(*figures_on(unit_rows[key], day), unit.target)
-        after_figures = Figures(*figures_on(after, day), unit.target)
+        after = UnitFigures(rows_after(unit_rows[key], changes.get(key, {}),
+                                       report_days.get(key, set()), counts.get(key, {})))
+        before = UnitFigures(unit_rows[key])
+        before_figures = Figures(*before.on(day)[:2], unit.target)
+        after_figures = Figures(*after.on(day)[:2], unit.target)
+        counted = before.count_on(day)
         if key in touched or before_figures != after_figures:
-            result.append(FigureChange(key[0], unit.code, unit.name, unit.commune, before_figures,
-                                       after_figures))
+            result.append(FigureChange(
+                key[0], unit.code, unit.name, unit.commune, before_figures, after_figures,
+                listed.get(key, 0),
+                before.count_days[counted] if counted >= 0 and after.count_on(day) < 0 else None))
     return sorted(result, key=lambda c: (c.unit_type != "cluster", c.code))
 
 

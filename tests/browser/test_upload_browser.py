@@ -124,6 +124,8 @@ def test_commune_clerk_uploads_confirms_sees_the_overview_change_and_no_other_co
         assert list_uploads(username="canbo.thoan", engine=get_engine(demo_copy)) == []  # preview only
         page.screenshot(path=str(ARTIFACTS / "upload-preview.png"))
 
+        # the sample takes Cụm 5 over its target and is undated: the clerk ticks that she checked
+        page.get_by_text("Tôi đã kiểm tra các điểm trên và vẫn muốn nhập tệp này").click()
         page.get_by_role("button", name="Xác nhận nhập 120 dòng").click()
         page.get_by_text("Đã nhập 120 dòng").wait_for()
         [upload] = list_uploads(username="canbo.thoan", engine=get_engine(demo_copy))

@@ -104,6 +104,24 @@ def test_dry_run_json_is_checked_and_writes_nothing(database):
     assert again["status"] == "imported"
 
 
+def test_dry_run_prints_what_must_be_checked_before_importing(database, tmp_path):
+    """Issue 12 item 3: an undated file dated today, long after the campaign (the demo's campaign
+    is of 2024), and a unit pushed over its target (Cụm 5 of Thọ An: 630)."""
+    from tests.workbooks import count_report
+    district(database)
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(count_report([["Cụm 5", 663, 663]], unit_header="Cụm dân cư",
+                                  title="UBND XÃ THỌ AN"))
+    [report] = json.loads(run(database, "import", str(path), "--dry-run", "--json").stdout)
+    assert report["status"] == "checked"
+    over, undated = report["cautions"]
+    assert over.startswith("Cụm 5 (Thọ An): sau khi nhập có 663 người đã tạo tài khoản, vượt "
+                           "chỉ tiêu 630")
+    assert undated.startswith("Tệp không ghi ngày báo cáo nên được tính là ngày hôm nay")
+    text = run(database, "import", str(path), "--dry-run").stdout
+    assert "cần kiểm tra trước khi nhập: Cụm 5 (Thọ An): sau khi nhập có 663 người" in text
+
+
 def test_user_add_reads_the_password_from_stdin(database):
     from db import get_engine
     from services.auth import authenticate

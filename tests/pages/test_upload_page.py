@@ -38,6 +38,13 @@ def upload_page(url, use_database, username) -> AppTest:
     return at.run()
 
 
+def acknowledge(at: AppTest) -> AppTest:
+    """Tick "checked" where the preview asks for it (a unit over its target, an undated file)."""
+    for tick in at.checkbox:
+        tick.check()
+    return at.run()
+
+
 def registered(url, code, day):
     return next(c for c in progress(day, engine=get_engine(url)).clusters if c.code == code).registered
 
@@ -58,6 +65,7 @@ def test_commune_clerk_reads_the_changes_before_anything_is_written_then_confirm
     assert list(changes["Đơn vị"]) == ["Cụm 5 (Thọ An)", "Cụm 6 (Thọ An)"]
     assert table_counts(get_engine(demo_copy)) == counts  # nothing written yet
 
+    acknowledge(at)  # the sample takes Cụm 5 to 656 of 630
     at.button(key="upload-confirm").click().run()
     assert unescaped(at.success[0].value).startswith("Đã nhập 120 dòng")
     after = {code: registered(demo_copy, code, day) for code in before}
@@ -69,7 +77,7 @@ def test_commune_clerk_reads_the_changes_before_anything_is_written_then_confirm
 def test_the_same_file_again_says_it_was_already_imported(demo_copy, use_database):
     at = upload_page(demo_copy, use_database, "xa.thoan")
     at.file_uploader[0].upload("a.xlsx", sample("tho-an-cum-5-6.xlsx")).run()
-    at.button(key="upload-confirm").click().run()
+    acknowledge(at).button(key="upload-confirm").click().run()
     at.file_uploader[0].upload("ban-sao.xlsx", sample("tho-an-cum-5-6.xlsx")).run()
     assert "Tệp này đã được nhập (lần nhập số" in unescaped(at.warning[0].value)
     assert not [b for b in at.button if b.key == "upload-confirm"]
@@ -178,7 +186,7 @@ def test_a_file_is_read_once_for_its_preview_its_rows_to_fix_and_its_confirm(
                    ["Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", ""]])
     at.file_uploader[0].upload("ds.xlsx", data).run()
     assert at.get("download_button")[0].proto.label == "Tải các dòng cần sửa (Excel, có cột Lý do)"
-    at.run()  # any rerun (a widget touched) keeps the prepared import
+    acknowledge(at)  # any rerun (a widget touched) keeps the prepared import
     at.button(key="upload-confirm").click().run()
     assert unescaped(at.success[0].value).startswith("Đã nhập 1 dòng")
     assert reads == ["ds.xlsx"]
@@ -196,3 +204,34 @@ def test_choosing_another_file_drops_the_prepared_import_of_the_first(demo_copy,
     assert at.button(key="upload-confirm").label == "Xác nhận nhập 2 dòng"
     at.button(key="upload-cancel").click().run()
     assert "upload-preview" not in at.session_state
+
+
+def test_a_file_pushing_a_unit_over_its_target_asks_to_be_acknowledged_first(demo_copy, use_database):
+    """Issue 12 item 3: the preview says why, and the confirm waits for the tick."""
+    from tests.workbooks import count_report
+    at = upload_page(demo_copy, use_database, "xa.thoan")
+    counts = table_counts(get_engine(demo_copy))
+    at.date_input[0].set_value(date(2024, 8, 18))
+    at.file_uploader[0].upload("bc.xlsx", count_report([["Cụm 5", 663, 663]], unit_header="Cụm dân cư",
+                                                       title="UBND XÃ THỌ AN")).run()
+    assert not at.exception
+    [caution] = [w.value for w in at.warning if "Cần kiểm tra trước khi nhập" in w.value]
+    assert "Cụm 5 (Thọ An): sau khi nhập có 663 người đã tạo tài khoản, vượt chỉ tiêu 630" in \
+        unescaped(caution)
+    assert at.button(key="upload-confirm").disabled  # a browser user cannot press it
+    assert table_counts(get_engine(demo_copy)) == counts
+    [tick] = at.checkbox
+    assert tick.label == "Tôi đã kiểm tra các điểm trên và vẫn muốn nhập tệp này"
+    tick.check().run()
+    assert not at.button(key="upload-confirm").disabled
+    at.button(key="upload-confirm").click().run()
+    assert unescaped(at.success[0].value).startswith("Đã nhập 1 dòng")
+    assert registered(demo_copy, "THOAN-05", date(2024, 8, 18)) == 663
+
+
+def test_an_undated_file_long_after_the_campaign_asks_to_be_acknowledged(demo_copy, use_database):
+    at = upload_page(demo_copy, use_database, "xa.thoan")
+    at.file_uploader[0].upload("ds.xlsx", roster([["An", "001000000001", "Cụm 1", "x", "x", ""]])).run()
+    [caution] = [w.value for w in at.warning if "Cần kiểm tra trước khi nhập" in w.value]
+    assert "Tệp không ghi ngày báo cáo nên được tính là ngày hôm nay" in unescaped(caution)
+    assert at.button(key="upload-confirm").disabled

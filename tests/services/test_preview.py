@@ -20,6 +20,7 @@ from services.preview import (NEW_UPLOAD, Entry, Figures, deciding, figures_on, 
 from services.progress import progress
 from services.units import load_directory
 from tests.conftest import sample
+from tests.workbooks import xlsx_bytes
 
 START = date(2024, 8, 1)
 COMMUNES = {"THOAN": "Thọ An", "HONGHA": "Hồng Hà"}
@@ -323,3 +324,70 @@ def test_a_directory_shows_the_units_whose_target_it_changes(district):
     assert [(c.code, c.before, c.after) for c in changes] == [
         ("THOAN-01", Figures(20, 30, 765), Figures(20, 30, 900)),  # Cụm 2 keeps its target
         ("THOAN-CUM13", None, Figures(0, 0, 50))]
+
+
+# ---------------------------------------------------------------- what the user must acknowledge
+
+def test_a_file_that_pushes_a_unit_over_its_target_must_be_acknowledged(district):
+    before = import_file(count_report_thoan([["Cụm 5", 600, 600]]), "v1.xlsx",
+                         as_of=date(2024, 8, 10), engine=district)
+    assert before.status == "imported"
+    preview = import_file(count_report_thoan([["Cụm 5", 663, 663]]), "v2.xlsx",
+                          as_of=date(2024, 8, 12), dry_run=True, preview=True, engine=district)
+    assert preview.cautions == [
+        "Cụm 5 (Thọ An): sau khi nhập có 663 người đã tạo tài khoản, vượt chỉ tiêu 630 (105,2%). "
+        "Hãy kiểm tra tệp (người bị trùng, nhầm đơn vị) trước khi nhập."]
+    within = import_file(count_report_thoan([["Cụm 5", 630, 630]]), "v3.xlsx",
+                         as_of=date(2024, 8, 12), dry_run=True, preview=True, engine=district)
+    assert within.cautions == []
+
+
+def test_a_partial_staff_list_replacing_a_count_report_must_be_acknowledged(district):
+    counts = xlsx_bytes(("Báo cáo", [["BÁO CÁO CÁC CƠ QUAN"], [],
+                                     ["STT", "Tên cơ quan, đơn vị", "Số người đã cài đặt",
+                                      "Số người đã tạo tài khoản"],
+                                     [1, "Phòng Văn hóa và Thông tin", 37, 37]]))
+    assert import_file(counts, "bc.xlsx", as_of=date(2024, 7, 20), engine=district).status == "imported"
+    staff = xlsx_bytes(("Danh sách", [["Phòng Văn hóa và Thông tin"], [],
+                                      ["STT", "Họ tên", "Chức vụ", "Đã tạo tài khoản"]] +
+                        [[i, f"Cán bộ {i}", "Chuyên viên", "x" if i <= 8 else ""]
+                         for i in range(1, 13)]))
+    preview = import_file(staff, "ds.xlsx", as_of=date(2024, 7, 24), dry_run=True, preview=True,
+                          engine=district)
+    assert preview.cautions == [
+        "Phòng Văn hóa và Thông tin: danh sách này có 12 người, thay cho biểu tổng hợp ngày "
+        "20/07/2024 (37 người đã tạo tài khoản): số đã tạo tài khoản sẽ giảm từ 37 xuống 8. Nếu "
+        "danh sách chưa đủ người, hãy bổ sung cho đủ hoặc tiếp tục gửi biểu tổng hợp."]
+    # on the count report's own date the count report wins: nothing is replaced
+    same_day = import_file(staff, "ds.xlsx", as_of=date(2024, 7, 20), dry_run=True, preview=True,
+                           engine=district)
+    assert same_day.cautions == []
+
+
+def test_an_undated_file_dated_today_outside_its_campaign_must_be_acknowledged(district):
+    report = count_report_thoan([["Cụm 1", 10, 10]])
+    late = import_file(report, "v1.xlsx", today=date(2026, 8, 30), dry_run=True, preview=True,
+                       engine=district)
+    assert late.as_of == date(2026, 8, 30)
+    assert late.cautions == [
+        "Tệp không ghi ngày báo cáo nên được tính là ngày hôm nay (30/08/2026), ngoài thời gian "
+        "chiến dịch “" + campaign_name(district, "residents") + "” (05/07/2024 – 30/08/2024). "
+        "Nếu số liệu là của ngày khác, hãy chọn Ngày báo cáo trước khi nhập."]
+    during = import_file(report, "v1.xlsx", today=date(2024, 8, 20), dry_run=True, preview=True,
+                         engine=district)
+    dated = import_file(report, "v1.xlsx", as_of=date(2024, 8, 20), today=date(2026, 8, 30),
+                        dry_run=True, preview=True, engine=district)
+    assert during.cautions == dated.cautions == []
+
+
+def count_report_thoan(units: list[list]) -> bytes:
+    from tests.workbooks import count_report
+    return count_report(units, unit_header="Cụm dân cư", title="UBND XÃ THỌ AN")
+
+
+def campaign_name(engine, key: str) -> str:
+    from sqlalchemy import select
+
+    from models import Campaign
+    with session_scope(engine) as session:
+        return session.execute(select(Campaign.name).where(Campaign.key == key)).scalar_one()

@@ -1,0 +1,109 @@
+"""A person is the same person from file to file within their commune or agency, whichever
+identifiers each file carries (import-formats.md, "People and duplicates"), and never counted twice;
+an identifier that contradicts makes another person."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from db import session_scope
+from models import RosterEntry
+from services.imports import import_file
+from services.people import reference
+from services.progress import progress
+from tests.accounts_helpers import account
+from tests.workbooks import xlsx_bytes
+
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Số điện thoại", "Thôn", "Đã tạo tài khoản"]
+
+
+def residents(*people: list, title: str = "UBND XÃ THỌ AN") -> bytes:
+    return xlsx_bytes(("Danh sách", [[title], [], HEADER] +
+                       [[i + 1, *person] for i, person in enumerate(people)]))
+
+
+def people_known(engine) -> int:
+    with session_scope(engine) as session:
+        return session.execute(select(func.count(func.distinct(RosterEntry.person_key)))).scalar_one()
+
+
+def registered(engine, code: str, day: date) -> int:
+    return next(c for c in progress(day, engine=engine).clusters if c.code == code).registered
+
+
+def load(engine, data: bytes, day: date, name: str):
+    outcome = import_file(data, name, as_of=day, engine=engine)
+    assert outcome.status == "imported", outcome.message
+    return outcome
+
+
+def test_known_by_citizen_id_then_only_by_phone_then_only_by_name_and_birth(district):
+    load(district, residents(["Nguyễn Văn An", "01/02/1980", "001080000001", "0912000001", "Cụm 1", ""]),
+         date(2024, 8, 1), "v1.xlsx")
+    load(district, residents(["Nguyễn Văn An", "", "", "0912000001", "Cụm 1", ""]),
+         date(2024, 8, 5), "v2.xlsx")
+    assert (people_known(district), registered(district, "THOAN-01", date(2024, 8, 5))) == (1, 0)
+    load(district, residents(["Nguyen Van An", "01/02/1980", "", "", "Cụm 1", "x"]),
+         date(2024, 8, 9), "v3.xlsx")
+    assert (people_known(district), registered(district, "THOAN-01", date(2024, 8, 9))) == (1, 1)
+
+
+def test_known_by_phone_then_by_citizen_id_with_that_phone(district):
+    load(district, residents(["Trần Thị Bình", "", "", "0912000002", "Cụm 2", "x"]),
+         date(2024, 8, 1), "v1.xlsx")
+    load(district, residents(["Trần Thị Bình", "", "001080000002", "0912000002", "Cụm 2", "x"]),
+         date(2024, 8, 5), "v2.xlsx")
+    load(district, residents(["Trần Thị Bình", "", "001080000002", "", "Cụm 2", "x"]),
+         date(2024, 8, 9), "v3.xlsx")
+    assert (people_known(district), registered(district, "THOAN-02", date(2024, 8, 9))) == (1, 1)
+
+
+def test_another_citizen_id_or_phone_makes_another_person(district):
+    load(district, residents(["Lê Văn Cường", "", "001080000003", "0912000003", "Cụm 3", "x"]),
+         date(2024, 8, 1), "v1.xlsx")
+    # the same phone with another ID: a family member on one phone
+    load(district, residents(["Lê Văn Cường", "", "001080000004", "0912000003", "Cụm 3", "x"]),
+         date(2024, 8, 5), "v2.xlsx")
+    assert people_known(district) == 2
+    # the same name in the same cluster with a phone neither of them has: a namesake
+    load(district, residents(["Lê Văn Cường", "", "", "0912000999", "Cụm 3", "x"]),
+         date(2024, 8, 9), "v3.xlsx")
+    assert (people_known(district), registered(district, "THOAN-03", date(2024, 8, 9))) == (3, 3)
+
+
+def test_another_birth_date_on_the_same_name_makes_another_person(district):
+    load(district, residents(["Phạm Thu Hà", "03/04/1990", "001090000005", "", "Cụm 4", "x"]),
+         date(2024, 8, 1), "v1.xlsx")
+    load(district, residents(["Phạm Thu Hà", "05/06/2001", "", "", "Cụm 4", "x"]),
+         date(2024, 8, 5), "v2.xlsx")
+    assert people_known(district) == 2
+
+
+def test_people_are_never_recognised_across_communes(district):
+    load(district, residents(["Nguyễn Văn An", "", "001080000001", "0912000001", "Cụm 1", "x"]),
+         date(2024, 8, 1), "thoan.xlsx")
+    load(district, residents(["Nguyễn Văn An", "", "", "0912000001", "Cụm 1", ""],
+                             title="UBND XÃ ĐỒNG THÁP"), date(2024, 8, 5), "dongthap.xlsx")
+    assert people_known(district) == 2
+    assert registered(district, "THOAN-01", date(2024, 8, 5)) == 1
+
+
+def test_a_reference_is_opaque_and_stable():
+    key = "0123456789abcdef0123456789abcdef"
+    assert reference(key) == reference(key) != reference(key[::-1])
+    assert len(reference(key)) == 11 and reference(key)[5] == "-"
+
+
+def test_a_follow_up_reference_typed_in_lower_case_still_finds_its_person(district):
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    load(district, residents(["Đỗ Thị Dung", "", "001080000006", "", "Cụm 5", ""]),
+         date(2024, 8, 1), "v1.xlsx")
+    with session_scope(district) as session:
+        key = session.execute(select(RosterEntry.person_key)).scalar_one()
+    typed = xlsx_bytes(("Cụm 5", [["Cụm 5"], [], ["STT", "Họ và tên", "Đã tạo tài khoản",
+                                                    "Mã tham chiếu"],
+                                   [1, "Dung", "x", reference(key).lower().replace("-", " ")]]))
+    done = import_file(typed, "lai.xlsx", actor=clerk, as_of=date(2024, 8, 9), engine=district)
+    assert (done.status, done.warnings) == ("imported", [])
+    assert (people_known(district), registered(district, "THOAN-05", date(2024, 8, 9))) == (1, 1)
