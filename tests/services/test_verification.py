@@ -44,8 +44,16 @@ LIST_2 = LIST_1 + [["Cường", "", "0912000003", "", "02/08/2024"],
     [["Lạ", "", "0988000013", "", "01/08/2024"]]
 
 
+_made: dict[str, bytes] = {}
+
+
 def sheet(header, rows, title):
-    return xlsx_bytes(("Danh sách", [[title], [], header] + [[i + 1, *r] for i, r in enumerate(rows)]))
+    """The same rows give the same bytes (openpyxl stamps each save with the time of day)."""
+    key = repr((header, rows, title))
+    if key not in _made:
+        _made[key] = xlsx_bytes(("Danh sách", [[title], [], header]
+                                 + [[i + 1, *r] for i, r in enumerate(rows)]))
+    return _made[key]
 
 
 @pytest.fixture
