@@ -342,34 +342,51 @@ def mask_citizen_id(digits: str) -> str:
 
 
 # ---------------------------------------------------------------- counts
-_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+# Written the Vietnamese way: `.`, a space or a no-break space groups thousands in threes; the comma
+# is the decimal mark.
+_PLAIN = re.compile(r"^\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0\u202f]\d{3})+$")
+_GROUPS = str.maketrans("", "", ". \u00a0\u202f")
+_FRACTION = re.compile(r"^[\d. \u00a0\u202f]*\d[.,]\d[\d. \u00a0\u202f,]*$")  # 12,5  1.234,5  12.5
 
 
 def count(value) -> int | None:
-    """A whole number >= 0; None when empty (or `-`). Raises `Invalid('invalid-count')`."""
+    """A whole number >= 0; None when empty (or `-`). Raises `Invalid('invalid-count')`.
+
+    Text `1.234` and `12 345` are 1234 and 12345; `12,5`, `1,234` (a fraction) and `12.5` (a dot
+    not followed by three digits) are errors."""
     if value is None or value == "":
         return None
+    shown = as_text(value)
     if isinstance(value, bool):
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if isinstance(value, (int, float)):
         number = value
     elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        text = " ".join(value.split())
         if not text or text in _NO_SYMBOLS:
             return None
-        if _THOUSANDS.match(text):
-            text = text.replace(".", "").replace(",", "")
-        try:
-            number = float(text.replace(",", ".")) if not text.isdigit() else int(text)
-        except ValueError:
-            raise Invalid("invalid-count", f"Số liệu “{value}” không phải là số.") from None
+        negative = text[0] in "-−" and len(text) > 1
+        digits = text[1:].strip() if negative else text
+        if _PLAIN.match(digits) or _THOUSANDS.match(digits):
+            number = -1 if negative else int(digits.translate(_GROUPS))
+        elif "," in digits and _FRACTION.match(digits):
+            raise Invalid("invalid-count",
+                          f"Số liệu “{shown}” không phải là số nguyên (dấu phẩy là dấu thập phân; "
+                          "hàng nghìn ghi bằng dấu chấm, ví dụ 1.234).")
+        elif "." in digits and _FRACTION.match(digits):
+            raise Invalid("invalid-count",
+                          f"Số liệu “{shown}” không phải là số nguyên (dấu chấm chỉ dùng để tách "
+                          "hàng nghìn theo nhóm ba chữ số, ví dụ 1.234).")
+        else:
+            raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     else:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if number != number or number in (float("inf"), float("-inf")):
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if number < 0:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” là số âm.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” là số âm.")
     rounded = round(number)
     if abs(number - rounded) > 1e-6:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số nguyên.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số nguyên.")
     return int(rounded)
