@@ -282,43 +282,51 @@ def citizen_id(value, *, untyped: bool = False) -> str:
     raise bad
 
 
+_SEVERAL = re.compile(r"[,;/\n–]| - ")
+
+
 def phone(value, *, untyped: bool = False) -> str:
-    """10 digits starting with 0; '' when empty. `+84`/`84` become 0; a 9-digit number cell (or csv
-    value) gets its 0 back. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
-    (its `shown` masked) for what `citizen_id` takes as a citizen ID: a row error."""
+    """10 digits starting with 0; '' when empty. `+84`/`84` (and `+84 (0)`) become 0; spaces, dots,
+    dashes and brackets are ignored; a 9-digit number cell (or csv value) gets its 0 back; of several
+    numbers the first is kept. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
+    (its `shown` masked) where any of the numbers is what `citizen_id` takes as a citizen ID: a row
+    error."""
     if value is None or value == "":
         return ""
     bad = Invalid("invalid-phone",
                   f"Số điện thoại “{as_text(value)}” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
-    number = False
     if isinstance(value, bool):
         raise bad
-    if isinstance(value, float):
-        if not value.is_integer() or value < 0:
+    if isinstance(value, (int, float)):
+        if (isinstance(value, float) and not value.is_integer()) or value < 0:
             raise bad
-        digits, number = str(int(value)), True
-    elif isinstance(value, int):
-        if value < 0:
-            raise bad
-        digits, number = str(value), True
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return ""
-        for sep in (",", ";", "/", "\n", " - ", "–"):  # several numbers: the first one
-            if sep in text:
-                first = text.split(sep, 1)[0].strip()
-                if first:
-                    text = first
-        digits = text.translate(_SEPARATORS).replace("(", "").replace(")", "")
-        if digits.startswith("+84"):
-            digits = "0" + digits[3:]
-        elif digits.startswith("+"):
-            raise bad
-        if not (digits.isdigit() and digits.isascii()):
-            raise bad
-        number = untyped
-    else:
+        return _one_phone(str(int(value)), True, bad)
+    if not isinstance(value, str):
+        raise bad
+    parts = [p.strip() for p in _SEVERAL.split(value)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    results = []
+    for part in parts:
+        try:
+            results.append(_one_phone(part, untyped, bad))
+        except Invalid as exc:
+            if exc.shown is not None:
+                raise  # a citizen ID, wherever it is in the cell
+            results.append(exc)
+    if isinstance(results[0], Invalid):
+        raise results[0]
+    return results[0]
+
+
+def _one_phone(text: str, number: bool, bad: Invalid) -> str:
+    digits = text.translate(_SEPARATORS).replace("(", "").replace(")", "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:].removeprefix("0")  # `+84 (0) 98…`
+    elif digits.startswith("+"):
+        raise bad
+    if not (digits.isdigit() and digits.isascii()):
         raise bad
     if len(digits) == 11 and digits.startswith("84"):
         digits = "0" + digits[2:]

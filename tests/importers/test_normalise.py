@@ -195,8 +195,19 @@ def test_a_citizen_id_in_the_phone_column_is_refused_masked(value, masked):
     assert "CCCD" in caught.value.message and not re.search(r"\d{3}", caught.value.message)
 
 
-def test_a_phone_beside_a_citizen_id_is_kept_and_the_id_dropped():
-    assert phone("0985431395, 001123456789") == "0985431395"
+@pytest.mark.parametrize("value", ["0985431395, 001123456789", "0985431395 / 0011 2345 6789",
+                                   "0985431395\n001123456789"])
+def test_a_citizen_id_beside_a_phone_is_still_a_citizen_id_in_the_phone_column(value):
+    with pytest.raises(Invalid) as caught:
+        phone(value)
+    assert (caught.value.code, caught.value.shown) == ("citizen-id-in-phone", "0011•••••789")
+
+
+@pytest.mark.parametrize("value", ["098 765 4321", "098.765.4321", "098-765-4321", "+84 98 765 4321",
+                                   "+84.98.765.4321", "+84 (0) 98 765 4321", "84 987 654 321",
+                                   "098\u00a0765\u00a04321"])
+def test_phones_written_with_spaces_dots_and_the_country_code(value):
+    assert phone(value) == "0987654321"
 
 
 def test_an_end_to_end_import_keeps_a_citizen_id_from_the_phone_column_nowhere(district):

@@ -31,3 +31,43 @@ def test_text_counts_with_vietnamese_thousands_separators_are_whole_numbers(tmp_
     assert problems(parsed.report.errors) == [
         (5, "Số người đã cài đặt", "1,234", "invalid-count"),
         (6, "Số người đã cài đặt", "12.5", "invalid-count")]
+
+
+# ---------------------------------------------------------------- phones and citizen IDs
+
+ROSTER = ["STT", "Họ và tên", "Số CCCD", "Số điện thoại", "Thôn", "Đã cài đặt", "Đã tạo tài khoản"]
+
+
+def roster(tmp_path, people, *, header=ROSTER, titles=(["UBND XÃ THỌ AN"], [])):
+    return one_sheet(tmp_path, [*titles, header, *people], sheet="Danh sách")
+
+
+def test_phones_written_with_spaces_dots_and_plus_84_are_one_number(tmp_path):
+    parsed = roster(tmp_path, [
+        [1, "An", "", "098 765 4321", "Thôn 1", "x", "x"],
+        [2, "Bình", "", "091.234.5678", "Thôn 1", "x", ""],
+        [3, "Cúc", "", "+84 90 111 2233", "Thôn 1", "", ""],
+        [4, "Dũng", "", "+84 (0) 97 000 1111", "Thôn 1", "", ""]])
+    assert [(r.full_name, r.phone) for r in parsed.rows] == [
+        ("An", "0987654321"), ("Bình", "0912345678"), ("Cúc", "0901112233"), ("Dũng", "0970001111")]
+    assert parsed.report.errors == [] and parsed.report.warnings == []
+
+
+def test_the_same_phone_written_two_ways_is_one_person(tmp_path):
+    parsed = roster(tmp_path, [[1, "An", "", "098 765 4321", "Thôn 1", "x", ""],
+                               [2, "An", "", "+84.98.765.4321", "Thôn 1", "x", "x"]])
+    assert [(r.row, r.phone, r.registered) for r in parsed.rows] == [(5, "0987654321", True)]
+    assert [(p.row, p.code) for p in parsed.report.warnings] == [(5, "duplicate-person")]
+
+
+def test_a_citizen_id_in_the_phone_column_is_a_row_error_quoted_masked_even_beside_a_phone(tmp_path):
+    parsed = roster(tmp_path, [
+        [1, "An", "", "0011 2345 6789", "Thôn 1", "x", "x"],
+        [2, "Bình", "", "0985431395, 001198765432", "Thôn 1", "x", ""],
+        [3, "Cúc", "", "0985431396", "Thôn 1", "x", ""]])
+    assert [r.full_name for r in parsed.rows] == ["Cúc"]
+    assert problems(parsed.report.errors) == [
+        (4, "Số điện thoại", "0011•••••789", "citizen-id-in-phone"),
+        (5, "Số điện thoại", "0011•••••432", "citizen-id-in-phone")]
+    said = " ".join(f"{p.value} {p.message}" for p in parsed.report.errors + parsed.report.warnings)
+    assert "2345" not in said and "98765" not in said
