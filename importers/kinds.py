@@ -79,15 +79,26 @@ _TOTAL_WORDS = ("tổng", "cộng")
 _EXACT_TOTALS = frozenset({"tổng", "cộng", "tổng cộng", "tổng số", "cộng tổng"})
 _FOOTER_PREFIXES = tuple(fold(w) + " " for w in (
     "Người lập", "Người lập biểu", "Người tổng hợp", "Người báo cáo", "Thủ trưởng", "Ghi chú",
-    "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Ký tên", "Ký ghi rõ", "Nơi nhận"))
+    "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Phó chủ tịch", "Ký tên", "Ký ghi rõ",
+    "Nơi nhận"))
 _FOOTER_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 _SECTION = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")
+# A group heading's text: a Roman numeral, a capital letter or a number, `.` or `)`, then a word
+# (`I. KHỐI CƠ QUAN HUYỆN`, `A. Trường học`, `1) Xóm Đông`). `P.` is `Phòng`: a unit, not a heading.
+_HEADING = re.compile(r"^(?:[IVXLCDM]+|(?!P\.)[A-ZĐ]|\d{1,3})\s*[.)]\s*[^\W\d_]")
+_FIGURE_TEXT = re.compile(r"^[\d\s.,%()\-]+$")
+# A roster's row holding one value that names a kind of unit (`Cụm 1`, `Thôn Thượng Hội`) heads
+# the people below it: no one is called that.
+_UNIT_WORDS = ("thôn", "xóm", "cụm", "tổ dân phố", "tổ", "tdp", "khu dân cư", "kdc", "khu", "khối",
+               "đội", "phòng", "trường", "ubnd")
 _NUMBERED = re.compile(r"^[(\[]?\s*(\d{1,3})\s*[)\]]?$")
 
 # Cheap test on a roster's name cell: rows whose name begins like this go the slow way.
 _SUSPECT_FIRST = frozenset("(0123456789[ \t\n\r\u00a0-–—*+=.,:;")
 _SUSPECT_WORDS = ("Tổng", "Cộng", "Người lập", "Người tổng hợp", "Người báo cáo", "Thủ trưởng",
-                  "Ghi chú", "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Nơi nhận", "Ký")
+                  "Ghi chú", "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Phó chủ tịch",
+                  "Nơi nhận", "Ký", "Thôn", "Xóm", "Cụm", "Tổ", "TDP", "Khu", "KDC", "Khối", "Đội",
+                  "Phòng", "Trường", "UBND")
 
 
 def _variants(words) -> tuple[str, ...]:
@@ -146,8 +157,22 @@ def _first_text(row: list) -> str | None:
     return None
 
 
-def classify_row(row: list, header: Header, stt: int = -1) -> str:
-    """What a row after the header is: DATA, or BLANK/HEADER/NUMBERS/TOTAL/SECTION/FOOTER."""
+def _heading_text(row: list) -> str | None:
+    """The one text of a row (in one cell, or in cells merged across the row), figures aside."""
+    texts = {v.strip() for v in row if isinstance(v, str) and v.strip()
+             and not _FIGURE_TEXT.match(v.strip())}
+    return texts.pop() if len(texts) == 1 else None
+
+
+def _names_a_kind_of_unit(text: str) -> bool:
+    t = casefold_keep_marks(text)
+    return any(t.startswith(w) and len(t) > len(w) and not t[len(w)].isalpha() for w in _UNIT_WORDS)
+
+
+def classify_row(row: list, header: Header, stt: int = -1, *, roster: bool = False) -> str:
+    """What a row after the header is: DATA, or BLANK/HEADER/NUMBERS/TOTAL/SECTION/FOOTER.
+
+    FOOTER (a signature block) ends the table."""
     filled = [v for v in row if not is_empty(v)]
     if not filled:
         return BLANK
@@ -171,6 +196,10 @@ def classify_row(row: list, header: Header, stt: int = -1) -> str:
             if key.startswith(_FOOTER_PREFIXES) or _FOOTER_DATE.search(key):
                 return FOOTER
     if isinstance(stt_value, str) and _SECTION.match(stt_value.strip()):
+        return SECTION
+    heading = _heading_text(row)
+    if heading is not None and (_HEADING.match(heading) or (
+            roster and len(filled) == sum(v == heading for v in filled) and _names_a_kind_of_unit(heading))):
         return SECTION
     return DATA
 
@@ -335,8 +364,12 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             rep) in enumerate(zip(*columns)):
         if (name.__class__ is not str or not name or name[0] in suspect_first
                 or (name[:2] in heads and name.startswith(suspect)) or "," in name
+                or "." in name[:6] or ")" in name[:6]
                 or (stt.__class__ is str and stt and not stt[0].isdigit())):
-            if classify_row(row, header, stt_i) is not DATA:
+            kind = classify_row(row, header, stt_i, roster=True)
+            if kind is FOOTER:
+                break
+            if kind is not DATA:
                 continue
             slow = True
         else:
@@ -528,7 +561,10 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
         row = plan.rows[i]
         if len(row) < header.width:
             row = list(row) + [""] * (header.width - len(row))
-        if classify_row(row, header, stt_i) is not DATA:
+        kind = classify_row(row, header, stt_i)
+        if kind is FOOTER:
+            break
+        if kind is not DATA:
             continue
         excel_row = plan.first_row + i
         commune = _text_of(row, f.get("commune"), ctx.texts)
@@ -622,7 +658,10 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
         row = plan.rows[i]
         if len(row) < header.width:
             row = list(row) + [""] * (header.width - len(row))
-        if classify_row(row, header, stt_i) is not DATA:
+        kind = classify_row(row, header, stt_i)
+        if kind is FOOTER:
+            break
+        if kind is not DATA:
             continue
         excel_row = plan.first_row + i
         cluster = _text_of(row, f.get("cluster"), ctx.texts)

@@ -71,3 +71,64 @@ def test_a_citizen_id_in_the_phone_column_is_a_row_error_quoted_masked_even_besi
         (5, "Số điện thoại", "0011•••••432", "citizen-id-in-phone")]
     said = " ".join(f"{p.value} {p.message}" for p in parsed.report.errors + parsed.report.warnings)
     assert "2345" not in said and "98765" not in said
+
+
+# ---------------------------------------------------------------- group headings and signature blocks
+
+def test_group_headings_in_a_count_report_are_skipped_and_p_dot_is_an_agency(tmp_path):
+    header = ["STT", "Tên cơ quan, đơn vị", "Tổng số CBCCVC", "Số người đã tạo tài khoản"]
+    rows = [["BÁO CÁO KẾT QUẢ"], header,
+            ["I. KHỐI CƠ QUAN HUYỆN", "", "", ""],           # 3: merged across the row
+            [1, "P. Tư pháp", 46, 40],
+            [2, "Phòng Nội vụ", 18, 18],
+            ["", "II. Khối UBND xã", 70, 60],                # 6: a heading with figures: a subtotal
+            [3, "UBND xã Thọ An", 70, 60],
+            ["", "A. Trường học", "", ""],                  # 8
+            [4, "MN Phùng", 35, 30],
+            ["", "1) Xóm Đông", "", ""],                     # 10
+            [5, "P. Tư pháp 2", "", ""]]                     # 11: a unit with blank counts, not a heading
+    parsed = one_sheet(tmp_path, rows, merges=["A3:D3"])
+    assert [(r.row, r.agency, r.registered) for r in parsed.rows] == [
+        (4, "P. Tư pháp", 40), (5, "Phòng Nội vụ", 18), (7, "UBND xã Thọ An", 60), (9, "MN Phùng", 30)]
+    assert problems(parsed.report.errors) == [(11, "Số người đã tạo tài khoản", "", "missing-count")]
+    assert parsed.report.rows_read == 5
+
+
+def test_group_headings_in_a_roster_are_no_one(tmp_path):
+    rows = [["UBND XÃ THỌ AN"], ROSTER,
+            ["I. Thôn Thượng Hội", "", "", "", "", "", ""],   # 3: merged across the row
+            [1, "An", "", "", "Thôn Thượng Hội", "x", "x"],
+            ["", "Cụm 1", "", "", "", "", ""],                # 5: one value naming a kind of unit
+            [2, "Bình", "", "", "Cụm 1", "", ""],
+            ["II.", "Cụm 2", "", "", "", "", ""],             # 7
+            [3, "Cúc", "", "", "Cụm 2", "x", ""]]
+    parsed = one_sheet(tmp_path, rows, merges=["A3:G3"])
+    assert [(r.row, r.full_name) for r in parsed.rows] == [(4, "An"), (6, "Bình"), (8, "Cúc")]
+    assert parsed.report.errors == [] and parsed.report.warnings == []
+    assert parsed.report.rows_read == 3
+
+
+def test_a_signature_block_ends_the_table(tmp_path):
+    rows = [["UBND XÃ THỌ AN"], ROSTER,
+            [1, "An", "", "", "Thôn 1", "x", "x"],
+            [2, "Bình", "", "", "Thôn 1", "", ""],
+            [],
+            ["", "", "", "", "Đan Phượng, ngày … tháng … năm 2024", "", ""],
+            ["", "Người lập biểu", "", "", "TM. UBND XÃ", "", ""],
+            ["", "", "", "", "CHỦ TỊCH", "", ""],
+            ["", "(Ký, ghi rõ họ tên)", "", "", "", "", ""],
+            [],
+            ["", "Nguyễn Thị Lập", "", "", "Trần Văn Chủ", "", ""]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [r.full_name for r in parsed.rows] == ["An", "Bình"]
+    assert parsed.report.errors == [] and parsed.report.warnings == []
+    assert parsed.report.rows_read == 2
+
+
+def test_a_signature_block_under_a_count_report_is_not_rejected_rows(tmp_path):
+    rows = [COUNTS, [1, "Thôn 1", 100, 50, 40],
+            ["", "Thủ trưởng đơn vị", "", "Người lập biểu", ""],
+            ["", "Nguyễn Văn A", "", "Trần Thị B", ""]]
+    parsed = one_sheet(tmp_path, rows)
+    assert [(r.cluster, r.registered) for r in parsed.rows] == [("Thôn 1", 40)]
+    assert parsed.report.errors == [] and parsed.report.rows_read == 1
