@@ -255,7 +255,7 @@ def _convert(cache: dict, fn, value):
 
 _PERSON_FIELDS = ("sheet", "row", "full_name", "birth_date", "birth_year", "citizen_id", "phone",
                   "commune", "cluster", "agency", "position", "installed", "registered",
-                  "registered_on", "report_date", "unit_hints")
+                  "registered_on", "report_date", "unit_hints", "registered_on_text")
 assert tuple(f.name for f in dc_fields(PersonRow)) == _PERSON_FIELDS, "PersonRow changed: update kinds.py"
 
 _SURNAME_HEADERS = frozenset({"ho", "ho dem", "ho va dem", "ho lot", "ho va ten dem", "ho va chu dem"})
@@ -447,18 +447,21 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         else:
             bdate = byear = None
             warn(sheet, excel_row, col["birth_date"], row[f["birth_date"]], born.code, born.message)
-        if reg_on is not None and reg_on.__class__ is not date:
+        reg_on_text = None
+        if reg_on is not None:
             v = row[f["registered_on"]]
-            warn(sheet, excel_row, col["registered_on"], v, "invalid-date",
-                 f"Không đọc được ngày tạo tài khoản “{as_text(v)}”; người này vẫn được tính theo "
-                 "ngày báo cáo.")
-            reg_on = None
+            reg_on_text = v.strip() if v.__class__ is str else as_text(v)
+            if reg_on.__class__ is not date:
+                warn(sheet, excel_row, col["registered_on"], reg_on_text, "invalid-date",
+                     f"Không đọc được {col['registered_on']} “{reg_on_text}”; người này vẫn được "
+                     "tính theo ngày báo cáo.")
+                reg_on = reg_on_text = None
         if rep is None:
             rep = default_report_date
         elif rep.__class__ is not date:
-            v = row[f["report_date"]]
+            v = as_text(row[f["report_date"]])
             warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
-                 f"Không đọc được ngày báo cáo “{as_text(v)}”; dùng ngày báo cáo của tệp.")
+                 f"Không đọc được {col['report_date']} “{v}”; dùng ngày báo cáo của tệp.")
             rep = default_report_date
         if not has_installed:
             inst = reg if reg is not None else False
@@ -466,7 +469,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             reg = inst
 
         person = Person(sheet, excel_row, n, bdate, byear, cid, ph, commune, cluster, agency,
-                        position, inst, reg, reg_on, rep, hints)
+                        position, inst, reg, reg_on, rep, hints, reg_on_text)
 
         # duplicates within the file: the later row wins
         if cid is not None:
@@ -499,14 +502,6 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
 
 
 _COUNT_FIELDS = ("installed", "registered", "households", "population", "target_population", "staff")
-_FIELD_LABELS = {
-    "installed": "số người đã cài đặt",
-    "registered": "số người đã tạo tài khoản",
-    "households": "số hộ",
-    "population": "số nhân khẩu",
-    "target_population": "số người trong diện",
-    "staff": "tổng số cán bộ",
-}
 
 
 def _text_of(row: list, index: int | None, texts: dict):
@@ -602,10 +597,11 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
                 if n is None or n <= denominator or (fld == "registered" and only_installed) \
                         or (fld == "installed" and only_registered):
                     continue
-                column = header.columns[f[fld]].header
-                report.warn(plan.name, excel_row, column, n, "over-target",
-                            f"{_FIELD_LABELS[fld].capitalize()} ({n}) lớn hơn "
-                            f"{_FIELD_LABELS[base]} ({denominator}): trên 100%, vẫn ghi nhận.")
+                column, written = header.columns[f[fld]].header, as_text(row[f[fld]])
+                base_column = header.columns[f[base]].header
+                report.warn(plan.name, excel_row, column, written, "over-target",
+                            f"{column} “{written}” lớn hơn {base_column} “{as_text(row[f[base]])}”: "
+                            "trên 100%, vẫn ghi nhận.")
         rep = plan.row_report_date
         if rep_i is not None:
             try:
@@ -623,7 +619,8 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
         ctx.rows.append(CountRow(
             plan.name, excel_row, commune, cluster, agency, installed, registered,
             values.get("households"), values.get("population"), values.get("target_population"),
-            values.get("staff"), rep, plan.hints))
+            values.get("staff"), rep, plan.hints,
+            {fld: as_text(row[f[fld]]).strip() for fld in ("installed", "registered") if fld in f}))
 
 
 def _code_of(row: list, index: int | None) -> str | None:

@@ -132,3 +132,44 @@ def test_a_signature_block_under_a_count_report_is_not_rejected_rows(tmp_path):
     parsed = one_sheet(tmp_path, rows)
     assert [(r.cluster, r.registered) for r in parsed.rows] == [("Thôn 1", 40)]
     assert parsed.report.errors == [] and parsed.report.rows_read == 1
+
+
+# ---------------------------------------------------------------- problems quote the sheet, once
+
+def test_problems_quote_the_sheets_own_headers_and_the_values_as_written(tmp_path):
+    rows = [["STT", "Họ và tên", "Thôn", "Đã đăng ký", "Ngày đăng ký", "Ngày báo cáo"],
+            [1, "An", "Thôn 1", "x", "đầu tháng 8", "12/8/2024"],
+            [2, "Bình", "Thôn 1", "x", "25/8/2024", "hôm qua"]]
+    parsed = one_sheet(tmp_path, rows)
+    assert problems(parsed.report.warnings) == [
+        (2, "Ngày đăng ký", "đầu tháng 8", "invalid-date"),
+        (3, "Ngày báo cáo", "hôm qua", "invalid-report-date")]
+    assert parsed.report.warnings[0].message.startswith("Không đọc được Ngày đăng ký “đầu tháng 8”")
+    assert [r.registered_on_text for r in parsed.rows] == [None, "25/8/2024"]
+    assert parsed.report.header("Sheet1", "registered_on") == "Ngày đăng ký"
+
+
+def test_a_two_row_headers_problem_names_parent_and_child(tmp_path):
+    rows = [["STT", "Thôn", "Số người trong diện", "Đã tạo tài khoản", ""],
+            ["", "", "", "Số lượng", "Tỷ lệ (%)"],
+            [1, "Thôn 1", 100, "1.200", "120%"],
+            [2, "Thôn 2", 100, "12,5", ""]]
+    parsed = one_sheet(tmp_path, rows, merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"])
+    assert problems(parsed.report.warnings) == [
+        (3, "Đã tạo tài khoản › Số lượng", "1.200", "over-target")]
+    assert parsed.report.warnings[0].message.startswith(
+        "Đã tạo tài khoản › Số lượng “1.200” lớn hơn Số người trong diện “100”")
+    assert problems(parsed.report.errors) == [(4, "Đã tạo tài khoản › Số lượng", "12,5", "invalid-count")]
+
+
+def test_one_row_never_gets_the_same_warning_twice():
+    from importers.report import ImportReport
+    report = ImportReport("f.xlsx")
+    report.warn("S", 4, "Số người đã cài đặt", "120", "over-target", "trên 100%")
+    report.warn("S", 4, None, "120", "over-target", "vượt chỉ tiêu")
+    report.warn("S", 5, None, "120", "over-target", "vượt chỉ tiêu")
+    report.error("S", 4, "Đã cài đặt", "có lẽ", "invalid-yes-no", "…")
+    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", "invalid-yes-no", "…")
+    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", "invalid-yes-no", "…")
+    assert [(p.row, p.column) for p in report.warnings] == [(4, "Số người đã cài đặt"), (5, None)]
+    assert [(p.row, p.column) for p in report.errors] == [(4, "Đã cài đặt"), (4, "Đã tạo tài khoản")]
