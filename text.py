@@ -29,31 +29,52 @@ def casefold_keep_marks(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)).casefold()).strip()
 
 
+# The words offices abbreviate, made their abbreviation (on folded text, whole words).
+_ABBREVIATIONS = [(re.compile(rf"\b{words}\b"), short) for words, short in (
+    ("uy ban nhan dan", "ubnd"), ("hoi dong nhan dan", "hdnd"), ("mam non", "mn"),
+    ("trung hoc co so", "thcs"), ("th cs", "thcs"), ("trung hoc pho thong", "thpt"),
+    ("th pt", "thpt"), ("tieu hoc", "th"), ("khu dan cu", "kdc"), ("trung tam", "tt"))]
 # Unit-name prefixes made one: the left side (already folded) becomes the right side.
 _UNIT_PREFIXES = [
     (re.compile(r"^(?:cum dan cu|cum dc|cdc|cum)(?: so)? (?=\w)"), "cum "),
     (re.compile(r"^(?:to dan pho|tdp|to)(?: so)? (?=\w)"), "tdp "),
     (re.compile(r"^(?:thon|xom|doi)(?: so)? (?=\w)"), "thon "),
-    (re.compile(r"^(?:uy ban nhan dan|ubnd)(?: xa| thi tran| tt)? "), "ubnd "),
-    (re.compile(r"^(?:thi tran|tt)(?= \w)"), ""),
+    (re.compile(r"^kdc(?: so)? (?=\w)"), "kdc "),
+    (re.compile(r"^(ubnd|hdnd)(?: xa| thi tran| tt)? "), r"\1 "),  # `UBND TT Phùng`: the town's
+    (re.compile(r"^phong (?=\w)"), "p "),
+    (re.compile(r"^truong (?=(?:mn|th|thcs|thpt)\b)"), ""),  # `MN Hoa Sen` = `Trường MN Hoa Sen`
+    (re.compile(r"^thi tran(?= \w)"), ""),
     (re.compile(r"^xa(?= \w)"), ""),
 ]
+_COMMUNE_KIND = re.compile(r"^(?:ubnd |hdnd )?(?:xa|thi tran|tt) (?=\w)")
 _NUMBER = re.compile(r"\b0+(\d)")
-_THCS = [(re.compile(r"\btruong\b"), "truong"), (re.compile(r"\bth cs\b"), "thcs")]
 
 
 @lru_cache(maxsize=65536)
 def unit_key(name: str) -> str:
-    """A key under which two spellings of one unit name are equal.
+    """A key under which two spellings of one cluster or agency name are equal.
 
     `Cụm dân cư số 03` = `Cụm 3`; `TDP 4` = `Tổ dân phố 4`; `Thôn số 2` = `Thôn 2`;
-    `Xã Thọ An` = `Thọ An`.
+    `Trường Mầm non Hoa Sen` = `MN Hoa Sen`; `P. Tư pháp` = `Phòng Tư pháp`;
+    `TT Y tế huyện` = `Trung tâm Y tế huyện`; `UBND TT Phùng` = `Ủy ban nhân dân thị trấn Phùng`.
     """
     key = fold(name)
+    for pattern, replacement in _ABBREVIATIONS:
+        key = pattern.sub(replacement, key)
     for pattern, replacement in _UNIT_PREFIXES:
         key = pattern.sub(replacement, key, count=1)
     key = _NUMBER.sub(r"\1", key)
     return key.strip()
+
+
+@lru_cache(maxsize=4096)
+def commune_key(name: str) -> str:
+    """A key under which two spellings of one commune's name are equal: `TT Phùng` = `Thị trấn
+    Phùng` = `Phùng`; `Xã Thọ An` = `Thọ An` (`TT` names a town here, not a centre)."""
+    key = fold(name)
+    for pattern, replacement in _ABBREVIATIONS[:2]:  # `UBND`, `HĐND` written out
+        key = pattern.sub(replacement, key)
+    return _NUMBER.sub(r"\1", _COMMUNE_KIND.sub("", key, count=1)).strip()
 
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -118,7 +118,7 @@ def is_empty(value) -> bool:
 class Column:
     index: int
     field: str | None
-    header: str  # as written (parent / child for a two-row header)
+    header: str  # as written (`parent › child` for a two-row header)
 
 
 @dataclass
@@ -289,7 +289,7 @@ def _columns_two_rows(parent: list, child: list, extend_left: bool) -> list[Colu
         if ch and p and ch != p:
             own = match_field(ch)
             fld = own if own is not None else match_field(p)
-            columns.append(Column(c, fld, f"{p} / {ch}"))
+            columns.append(Column(c, fld, f"{p} › {ch}"))
         elif ch and not p:
             columns.append(Column(c, match_field(ch), ch))
         else:

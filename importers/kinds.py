@@ -87,15 +87,26 @@ _TOTAL_WORDS = ("tổng", "cộng")
 _EXACT_TOTALS = frozenset({"tổng", "cộng", "tổng cộng", "tổng số", "cộng tổng"})
 _FOOTER_PREFIXES = tuple(fold(w) + " " for w in (
     "Người lập", "Người lập biểu", "Người tổng hợp", "Người báo cáo", "Thủ trưởng", "Ghi chú",
-    "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Ký tên", "Ký ghi rõ", "Nơi nhận"))
+    "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Phó chủ tịch", "Ký tên", "Ký ghi rõ",
+    "Nơi nhận"))
 _FOOTER_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 _SECTION = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")
+# A group heading's text: a Roman numeral, a capital letter or a number, `.` or `)`, then a word
+# (`I. KHỐI CƠ QUAN HUYỆN`, `A. Trường học`, `1) Xóm Đông`). `P.` is `Phòng`: a unit, not a heading.
+_HEADING = re.compile(r"^(?:[IVXLCDM]+|(?!P\.)[A-ZĐ]|\d{1,3})\s*[.)]\s*[^\W\d_]")
+_FIGURE_TEXT = re.compile(r"^[\d\s.,%()\-]+$")
+# A roster's row holding one value that names a kind of unit (`Cụm 1`, `Thôn Thượng Hội`) heads
+# the people below it: no one is called that.
+_UNIT_WORDS = ("thôn", "xóm", "cụm", "tổ dân phố", "tổ", "tdp", "khu dân cư", "kdc", "khu", "khối",
+               "đội", "phòng", "trường", "ubnd")
 _NUMBERED = re.compile(r"^[(\[]?\s*(\d{1,3})\s*[)\]]?$")
 
 # Cheap test on a roster's name cell: rows whose name begins like this go the slow way.
 _SUSPECT_FIRST = frozenset("(0123456789[ \t\n\r\u00a0-–—*+=.,:;")
 _SUSPECT_WORDS = ("Tổng", "Cộng", "Người lập", "Người tổng hợp", "Người báo cáo", "Thủ trưởng",
-                  "Ghi chú", "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Nơi nhận", "Ký")
+                  "Ghi chú", "Lưu ý", "Xác nhận", "TM", "T/M", "KT", "Chủ tịch", "Phó chủ tịch",
+                  "Nơi nhận", "Ký", "Thôn", "Xóm", "Cụm", "Tổ", "TDP", "Khu", "KDC", "Khối", "Đội",
+                  "Phòng", "Trường", "UBND")
 
 
 def _variants(words) -> tuple[str, ...]:
@@ -154,8 +165,22 @@ def _first_text(row: list) -> str | None:
     return None
 
 
-def classify_row(row: list, header: Header, stt: int = -1) -> str:
-    """What a row after the header is: DATA, or BLANK/HEADER/NUMBERS/TOTAL/SECTION/FOOTER."""
+def _heading_text(row: list) -> str | None:
+    """The one text of a row (in one cell, or in cells merged across the row), figures aside."""
+    texts = {v.strip() for v in row if isinstance(v, str) and v.strip()
+             and not _FIGURE_TEXT.match(v.strip())}
+    return texts.pop() if len(texts) == 1 else None
+
+
+def _names_a_kind_of_unit(text: str) -> bool:
+    t = casefold_keep_marks(text)
+    return any(t.startswith(w) and len(t) > len(w) and not t[len(w)].isalpha() for w in _UNIT_WORDS)
+
+
+def classify_row(row: list, header: Header, stt: int = -1, *, roster: bool = False) -> str:
+    """What a row after the header is: DATA, or BLANK/HEADER/NUMBERS/TOTAL/SECTION/FOOTER.
+
+    FOOTER (a signature block) ends the table."""
     filled = [v for v in row if not is_empty(v)]
     if not filled:
         return BLANK
@@ -179,6 +204,10 @@ def classify_row(row: list, header: Header, stt: int = -1) -> str:
             if key.startswith(_FOOTER_PREFIXES) or _FOOTER_DATE.search(key):
                 return FOOTER
     if isinstance(stt_value, str) and _SECTION.match(stt_value.strip()):
+        return SECTION
+    heading = _heading_text(row)
+    if heading is not None and (_HEADING.match(heading) or (
+            roster and len(filled) == sum(v == heading for v in filled) and _names_a_kind_of_unit(heading))):
         return SECTION
     return DATA
 
@@ -234,7 +263,7 @@ def _convert(cache: dict, fn, value):
 
 _PERSON_FIELDS = ("sheet", "row", "full_name", "birth_date", "birth_year", "citizen_id", "phone",
                   "commune", "cluster", "agency", "position", "installed", "registered",
-                  "registered_on", "report_date", "unit_hints", "reference")
+                  "registered_on", "report_date", "unit_hints", "reference", "registered_on_text")
 assert tuple(f.name for f in dc_fields(PersonRow)) == _PERSON_FIELDS, "PersonRow changed: update kinds.py"
 
 _SURNAME_HEADERS = frozenset({"ho", "ho dem", "ho va dem", "ho lot", "ho va ten dem", "ho va chu dem"})
@@ -344,8 +373,12 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             rep, ref) in enumerate(zip(*columns)):
         if (name.__class__ is not str or not name or name[0] in suspect_first
                 or (name[:2] in heads and name.startswith(suspect)) or "," in name
+                or "." in name[:6] or ")" in name[:6]
                 or (stt.__class__ is str and stt and not stt[0].isdigit())):
-            if classify_row(row, header, stt_i) is not DATA:
+            kind = classify_row(row, header, stt_i, roster=True)
+            if kind is FOOTER:
+                break
+            if kind is not DATA:
                 continue
             slow = True
         else:
@@ -423,18 +456,21 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         else:
             bdate = byear = None
             warn(sheet, excel_row, col["birth_date"], row[f["birth_date"]], born.code, born.message)
-        if reg_on is not None and reg_on.__class__ is not date:
+        reg_on_text = None
+        if reg_on is not None:
             v = row[f["registered_on"]]
-            warn(sheet, excel_row, col["registered_on"], v, "invalid-date",
-                 f"Không đọc được ngày tạo tài khoản “{as_text(v)}”; người này vẫn được tính theo "
-                 "ngày báo cáo.")
-            reg_on = None
+            reg_on_text = v.strip() if v.__class__ is str else as_text(v)
+            if reg_on.__class__ is not date:
+                warn(sheet, excel_row, col["registered_on"], reg_on_text, "invalid-date",
+                     f"Không đọc được {col['registered_on']} “{reg_on_text}”; người này vẫn được "
+                     "tính theo ngày báo cáo.")
+                reg_on = reg_on_text = None
         if rep is None:
             rep = default_report_date
         elif rep.__class__ is not date:
-            v = row[f["report_date"]]
+            v = as_text(row[f["report_date"]])
             warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
-                 f"Không đọc được ngày báo cáo “{as_text(v)}”; dùng ngày báo cáo của tệp.")
+                 f"Không đọc được {col['report_date']} “{v}”; dùng ngày báo cáo của tệp.")
             rep = default_report_date
         if not has_installed:
             inst = reg if reg is not None else False
@@ -442,7 +478,7 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             reg = inst
 
         person = Person(sheet, excel_row, n, bdate, byear, cid, ph, commune, cluster, agency,
-                        position, inst, reg, reg_on, rep, hints, ref)
+                        position, inst, reg, reg_on, rep, hints, ref, reg_on_text)
 
         # duplicates within the file: the later row wins
         if ref is not None:
@@ -478,14 +514,6 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
 
 
 _COUNT_FIELDS = ("installed", "registered", "households", "population", "target_population", "staff")
-_FIELD_LABELS = {
-    "installed": "số người đã cài đặt",
-    "registered": "số người đã tạo tài khoản",
-    "households": "số hộ",
-    "population": "số nhân khẩu",
-    "target_population": "số người trong diện",
-    "staff": "tổng số cán bộ",
-}
 
 
 def _text_of(row: list, index: int | None, texts: dict):
@@ -540,7 +568,10 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
         row = plan.rows[i]
         if len(row) < header.width:
             row = list(row) + [""] * (header.width - len(row))
-        if classify_row(row, header, stt_i) is not DATA:
+        kind = classify_row(row, header, stt_i)
+        if kind is FOOTER:
+            break
+        if kind is not DATA:
             continue
         excel_row = plan.first_row + i
         commune = _text_of(row, f.get("commune"), ctx.texts)
@@ -578,10 +609,11 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
                 if n is None or n <= denominator or (fld == "registered" and only_installed) \
                         or (fld == "installed" and only_registered):
                     continue
-                column = header.columns[f[fld]].header
-                report.warn(plan.name, excel_row, column, n, "over-target",
-                            f"{_FIELD_LABELS[fld].capitalize()} ({n}) lớn hơn "
-                            f"{_FIELD_LABELS[base]} ({denominator}): trên 100%, vẫn ghi nhận.")
+                column, written = header.columns[f[fld]].header, as_text(row[f[fld]])
+                base_column = header.columns[f[base]].header
+                report.warn(plan.name, excel_row, column, written, "over-target",
+                            f"{column} “{written}” lớn hơn {base_column} “{as_text(row[f[base]])}”: "
+                            "trên 100%, vẫn ghi nhận.")
         rep = plan.row_report_date
         if rep_i is not None:
             try:
@@ -599,7 +631,8 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
         ctx.rows.append(CountRow(
             plan.name, excel_row, commune, cluster, agency, installed, registered,
             values.get("households"), values.get("population"), values.get("target_population"),
-            values.get("staff"), rep, plan.hints))
+            values.get("staff"), rep, plan.hints,
+            {fld: as_text(row[f[fld]]).strip() for fld in ("installed", "registered") if fld in f}))
 
 
 def _code_of(row: list, index: int | None) -> str | None:
@@ -634,7 +667,10 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
         row = plan.rows[i]
         if len(row) < header.width:
             row = list(row) + [""] * (header.width - len(row))
-        if classify_row(row, header, stt_i) is not DATA:
+        kind = classify_row(row, header, stt_i)
+        if kind is FOOTER:
+            break
+        if kind is not DATA:
             continue
         excel_row = plan.first_row + i
         cluster = _text_of(row, f.get("cluster"), ctx.texts)

@@ -282,43 +282,51 @@ def citizen_id(value, *, untyped: bool = False) -> str:
     raise bad
 
 
+_SEVERAL = re.compile(r"[,;/\n–]| - ")
+
+
 def phone(value, *, untyped: bool = False) -> str:
-    """10 digits starting with 0; '' when empty. `+84`/`84` become 0; a 9-digit number cell (or csv
-    value) gets its 0 back. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
-    (its `shown` masked) for what `citizen_id` takes as a citizen ID: a row error."""
+    """10 digits starting with 0; '' when empty. `+84`/`84` (and `+84 (0)`) become 0; spaces, dots,
+    dashes and brackets are ignored; a 9-digit number cell (or csv value) gets its 0 back; of several
+    numbers the first is kept. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
+    (its `shown` masked) where any of the numbers is what `citizen_id` takes as a citizen ID: a row
+    error."""
     if value is None or value == "":
         return ""
     bad = Invalid("invalid-phone",
                   f"Số điện thoại “{as_text(value)}” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
-    number = False
     if isinstance(value, bool):
         raise bad
-    if isinstance(value, float):
-        if not value.is_integer() or value < 0:
+    if isinstance(value, (int, float)):
+        if (isinstance(value, float) and not value.is_integer()) or value < 0:
             raise bad
-        digits, number = str(int(value)), True
-    elif isinstance(value, int):
-        if value < 0:
-            raise bad
-        digits, number = str(value), True
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return ""
-        for sep in (",", ";", "/", "\n", " - ", "–"):  # several numbers: the first one
-            if sep in text:
-                first = text.split(sep, 1)[0].strip()
-                if first:
-                    text = first
-        digits = text.translate(_SEPARATORS).replace("(", "").replace(")", "")
-        if digits.startswith("+84"):
-            digits = "0" + digits[3:]
-        elif digits.startswith("+"):
-            raise bad
-        if not (digits.isdigit() and digits.isascii()):
-            raise bad
-        number = untyped
-    else:
+        return _one_phone(str(int(value)), True, bad)
+    if not isinstance(value, str):
+        raise bad
+    parts = [p.strip() for p in _SEVERAL.split(value)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    results = []
+    for part in parts:
+        try:
+            results.append(_one_phone(part, untyped, bad))
+        except Invalid as exc:
+            if exc.shown is not None:
+                raise  # a citizen ID, wherever it is in the cell
+            results.append(exc)
+    if isinstance(results[0], Invalid):
+        raise results[0]
+    return results[0]
+
+
+def _one_phone(text: str, number: bool, bad: Invalid) -> str:
+    digits = text.translate(_SEPARATORS).replace("(", "").replace(")", "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:].removeprefix("0")  # `+84 (0) 98…`
+    elif digits.startswith("+"):
+        raise bad
+    if not (digits.isdigit() and digits.isascii()):
         raise bad
     if len(digits) == 11 and digits.startswith("84"):
         digits = "0" + digits[2:]
@@ -342,34 +350,51 @@ def mask_citizen_id(digits: str) -> str:
 
 
 # ---------------------------------------------------------------- counts
-_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+# Written the Vietnamese way: `.`, a space or a no-break space groups thousands in threes; the comma
+# is the decimal mark.
+_PLAIN = re.compile(r"^\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0\u202f]\d{3})+$")
+_GROUPS = str.maketrans("", "", ". \u00a0\u202f")
+_FRACTION = re.compile(r"^[\d. \u00a0\u202f]*\d[.,]\d[\d. \u00a0\u202f,]*$")  # 12,5  1.234,5  12.5
 
 
 def count(value) -> int | None:
-    """A whole number >= 0; None when empty (or `-`). Raises `Invalid('invalid-count')`."""
+    """A whole number >= 0; None when empty (or `-`). Raises `Invalid('invalid-count')`.
+
+    Text `1.234` and `12 345` are 1234 and 12345; `12,5`, `1,234` (a fraction) and `12.5` (a dot
+    not followed by three digits) are errors."""
     if value is None or value == "":
         return None
+    shown = as_text(value)
     if isinstance(value, bool):
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if isinstance(value, (int, float)):
         number = value
     elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        text = " ".join(value.split())
         if not text or text in _NO_SYMBOLS:
             return None
-        if _THOUSANDS.match(text):
-            text = text.replace(".", "").replace(",", "")
-        try:
-            number = float(text.replace(",", ".")) if not text.isdigit() else int(text)
-        except ValueError:
-            raise Invalid("invalid-count", f"Số liệu “{value}” không phải là số.") from None
+        negative = text[0] in "-−" and len(text) > 1
+        digits = text[1:].strip() if negative else text
+        if _PLAIN.match(digits) or _THOUSANDS.match(digits):
+            number = -1 if negative else int(digits.translate(_GROUPS))
+        elif "," in digits and _FRACTION.match(digits):
+            raise Invalid("invalid-count",
+                          f"Số liệu “{shown}” không phải là số nguyên (dấu phẩy là dấu thập phân; "
+                          "hàng nghìn ghi bằng dấu chấm, ví dụ 1.234).")
+        elif "." in digits and _FRACTION.match(digits):
+            raise Invalid("invalid-count",
+                          f"Số liệu “{shown}” không phải là số nguyên (dấu chấm chỉ dùng để tách "
+                          "hàng nghìn theo nhóm ba chữ số, ví dụ 1.234).")
+        else:
+            raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     else:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if number != number or number in (float("inf"), float("-inf")):
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
     if number < 0:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” là số âm.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” là số âm.")
     rounded = round(number)
     if abs(number - rounded) > 1e-6:
-        raise Invalid("invalid-count", f"Số liệu “{as_text(value)}” không phải là số nguyên.")
+        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số nguyên.")
     return int(rounded)

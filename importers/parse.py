@@ -87,6 +87,9 @@ def parse_sheets(sheets: list[RawSheet], filename: str, *, kind: Kind | None = N
             f"Các trang tính ghi ngày báo cáo khác nhau; ngày của tệp là {as_of:%d/%m/%Y}, "
             "các dòng của trang khác ngày giữ ngày của trang mình.")
 
+    for plan in plans:
+        report.columns[plan.name] = {fld: plan.header.columns[i].header
+                                     for fld, i in plan.header.fields.items()}
     ctx = BuildContext(report)
     only_installed = only_registered = False
     # Hundreds of thousands of new rows: the cyclic garbage collector would walk the whole heap

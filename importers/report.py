@@ -33,7 +33,9 @@ class FileRefused(Exception):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem at one cell. `row` is the sheet's own row number, as Excel shows it."""
+    """One problem at one cell. `row` is the sheet's own row number, as Excel shows it; `column`
+    the sheet's own header as written (`Ngày đăng ký`, `Đã tạo tài khoản › Số lượng`), never a
+    field's name; `value` the cell as the user sees it (masked for a citizen ID in the phone column)."""
 
     sheet: str
     row: int | None
@@ -68,6 +70,7 @@ class PersonRow:
     # Where the row names no unit: the sheet name, then title rows above the header, in order.
     unit_hints: tuple[str, ...] = ()
     reference: str | None = None  # the person reference a follow-up list printed, as written
+    registered_on_text: str | None = None  # the registration date's cell as written, for problems
 
 
 @dataclass
@@ -87,6 +90,7 @@ class CountRow:
     staff: int | None = None
     report_date: date | None = None
     unit_hints: tuple[str, ...] = ()
+    written: dict[str, str] | None = None  # field -> its count cell as written, for problems
 
 
 @dataclass
@@ -139,12 +143,25 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # sheet -> field -> the sheet's own header for it, for the problems found after parsing
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    _said: set = field(default_factory=set, repr=False, compare=False)
 
     def error(self, sheet, row, column, value, code, message) -> None:
-        self.errors.append(RowProblem(sheet, row, column, _text(value), code, message))
+        """One problem is reported once: the same code at the same cell is not repeated."""
+        if ("error", sheet, row, column, code) not in self._said:
+            self._said.add(("error", sheet, row, column, code))
+            self.errors.append(RowProblem(sheet, row, column, _text(value), code, message))
 
     def warn(self, sheet, row, column, value, code, message) -> None:
-        self.warnings.append(RowProblem(sheet, row, column, _text(value), code, message))
+        """One row never gets the same warning twice (whichever column it names)."""
+        if ("warning", sheet, row, code) not in self._said:
+            self._said.add(("warning", sheet, row, code))
+            self.warnings.append(RowProblem(sheet, row, column, _text(value), code, message))
+
+    def header(self, sheet: str, fld: str, default: str | None = None) -> str | None:
+        """The sheet's own header for a field (`Ngày đăng ký`), else `default`."""
+        return self.columns.get(sheet, {}).get(fld, default)
 
     @property
     def rejected_rows(self) -> set[tuple[str, int | None]]:

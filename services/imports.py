@@ -386,10 +386,11 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
         report_date = as_of or row.report_date or file_date
         registered_on = row.registered_on
         if registered_on is not None and registered_on > report_date:
-            report.warn(row.sheet, row.row, "Ngày tạo tài khoản", f"{registered_on:%d/%m/%Y}",
-                        "registered-after-report",
-                        f"Ngày tạo tài khoản {registered_on:%d/%m/%Y} sau ngày báo cáo "
-                        f"{report_date:%d/%m/%Y}: tính là đã đăng ký từ ngày báo cáo.")
+            column = report.header(row.sheet, "registered_on", "Ngày tạo tài khoản")
+            written = row.registered_on_text or f"{registered_on:%d/%m/%Y}"
+            report.warn(row.sheet, row.row, column, written, "registered-after-report",
+                        f"{column} “{written}” sau ngày báo cáo {report_date:%d/%m/%Y}: tính là "
+                        "đã đăng ký từ ngày báo cáo.")
             registered_on = None
         listed.append(people.Listed(row, unit, scope_id, key_of(row, unit, scope_id),
                                     citizen_key_of(row, scope_id)))
@@ -461,11 +462,18 @@ def _plan_counts(rows: list[CountRow], matcher: "_UnitMatcher", directory: UnitD
         registered = row.registered if row.registered is not None else row.installed
         installed = row.installed if row.installed is not None else registered
         if limit and max(registered or 0, installed or 0) > limit:
-            report.warn(row.sheet, row.row, None, str(max(registered or 0, installed or 0)),
-                        "over-target", f"Số liệu vượt 100% (chỉ tiêu {limit}); vẫn được ghi nhận, "
-                                       "đề nghị kiểm tra lại.")
+            cells, figures = row.written or {}, {"registered": registered or 0, "installed": installed or 0}
+            fld = max((f for f in figures if f in cells), key=figures.get, default=None)
+            column = report.header(row.sheet, fld) if fld else None
+            written = cells[fld] if fld else str(max(figures.values()))
+            report.warn(row.sheet, row.row, column, written, "over-target",
+                        f"{column or 'Số liệu'} “{written}” vượt 100% (chỉ tiêu {limit}); vẫn được "
+                        "ghi nhận, đề nghị kiểm tra lại.")
         if (key, report_date) in by_unit:
-            report.warn(row.sheet, row.row, None, None, "duplicate-unit",
+            unit_field = "agency" if key[0] == "agency" else "cluster"
+            name = row.agency if key[0] == "agency" else row.cluster
+            report.warn(row.sheet, row.row, report.header(row.sheet, unit_field), name,
+                        "duplicate-unit",
                         f"Đơn vị này đã có ở dòng {by_unit[(key, report_date)]['_row']}; "
                         "lấy số liệu của dòng sau.")
         by_unit[(key, report_date)] = {
@@ -489,7 +497,8 @@ class _UnitMatcher:
         if commune_name:
             commune_id = self.directory.commune_id(commune_name)
             if commune_id is None:
-                self._unknown(row, "Xã/Thị trấn", commune_name, "unknown-commune",
+                self._unknown(row, self.report.header(row.sheet, "commune", "Xã/Thị trấn"),
+                              commune_name, "unknown-commune",
                               self.directory.suggest_communes(commune_name))
                 return None
         if name:
@@ -498,7 +507,8 @@ class _UnitMatcher:
                 self._name_cache[cache_key] = self.directory.cluster_id(name, commune_id)
             found = self._name_cache[cache_key]
             if found is None:
-                self._unknown(row, "Thôn/Cụm dân cư", name, "unknown-unit",
+                self._unknown(row, self.report.header(row.sheet, "cluster", "Thôn/Cụm dân cư"),
+                              name, "unknown-unit",
                               self.directory.suggest_clusters(name, commune_id))
             return found
         found = self._from_hints(row.unit_hints, "cluster",
@@ -515,7 +525,8 @@ class _UnitMatcher:
                 self._name_cache[name] = self.directory.agency_id(name)
             found = self._name_cache[name]
             if found is None:
-                self._unknown(row, "Cơ quan, đơn vị", name, "unknown-unit",
+                self._unknown(row, self.report.header(row.sheet, "agency", "Cơ quan, đơn vị"),
+                              name, "unknown-unit",
                               self.directory.suggest_agencies(name))
             return found
         found = self._from_hints(row.unit_hints, "agency", self.directory.agency_id)

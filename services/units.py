@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from importers.report import UnitRow
 from models import Agency, Cluster, Commune, DirectoryVersion, District, UnitChange
-from text import fold, unit_key
+from text import commune_key, fold, unit_key
 
 _CODE = re.compile(r"[^A-Z0-9]+")
 
@@ -42,7 +42,7 @@ class UnitDirectory:
     def _commune_by_key(self) -> dict[str, int]:
         found = {}
         for commune in self.communes.values():
-            found[unit_key(commune.name)] = commune.id
+            found[commune_key(commune.name)] = commune.id
             found[fold(commune.code)] = commune.id
         return found
 
@@ -74,7 +74,7 @@ class UnitDirectory:
     def commune_id(self, text: str | None) -> int | None:
         if not text:
             return None
-        key = unit_key(text)
+        key = commune_key(text)
         found = self._commune_by_key.get(key) or self._commune_by_key.get(fold(text))
         if found is None and key.startswith("ubnd "):
             found = self._commune_by_key.get(key[5:])
@@ -273,7 +273,7 @@ class _DirectoryWriter:
                 district: District | None = None) -> Commune | None:
         communes = self.communes
         found = next((c for c in communes if code and c.code == code), None) or next(
-            (c for c in communes if name and unit_key(c.name) == unit_key(name)), None)
+            (c for c in communes if name and commune_key(c.name) == commune_key(name)), None)
         if found is None:
             if not (code or name):
                 return None

@@ -167,8 +167,8 @@ def test_two_row_header_child_takes_parent_field():
     assert [c.field for c in header.columns] == [
         "row_number", "cluster", "registered", "percentage", "installed", "installed"]
     assert header.fields["installed"] == 4  # the first column of a field is read
-    assert header.columns[2].header == "Đã tạo tài khoản / Số lượng"
-    assert header.columns[3].header == "Đã tạo tài khoản / Tỷ lệ (%)"
+    assert header.columns[2].header == "Đã tạo tài khoản › Số lượng"
+    assert header.columns[3].header == "Đã tạo tài khoản › Tỷ lệ (%)"
     assert header.columns[1].header == "Thôn"
 
 
@@ -181,7 +181,7 @@ def test_two_row_header_found_from_the_child_row():
     header = find_header(rows, merges, accept=_accept_any)
     assert (header.first, header.last) == (0, 1)
     assert header.fields == {"row_number": 0, "full_name": 1, "installed": 2, "registered": 3}
-    assert header.columns[2].header == "Kết quả / Đã cài đặt"
+    assert header.columns[2].header == "Kết quả › Đã cài đặt"
 
 
 def test_two_row_header_without_merges_as_in_a_csv():

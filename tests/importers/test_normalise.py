@@ -195,8 +195,19 @@ def test_a_citizen_id_in_the_phone_column_is_refused_masked(value, masked):
     assert "CCCD" in caught.value.message and not re.search(r"\d{3}", caught.value.message)
 
 
-def test_a_phone_beside_a_citizen_id_is_kept_and_the_id_dropped():
-    assert phone("0985431395, 001123456789") == "0985431395"
+@pytest.mark.parametrize("value", ["0985431395, 001123456789", "0985431395 / 0011 2345 6789",
+                                   "0985431395\n001123456789"])
+def test_a_citizen_id_beside_a_phone_is_still_a_citizen_id_in_the_phone_column(value):
+    with pytest.raises(Invalid) as caught:
+        phone(value)
+    assert (caught.value.code, caught.value.shown) == ("citizen-id-in-phone", "0011•••••789")
+
+
+@pytest.mark.parametrize("value", ["098 765 4321", "098.765.4321", "098-765-4321", "+84 98 765 4321",
+                                   "+84.98.765.4321", "+84 (0) 98 765 4321", "84 987 654 321",
+                                   "098\u00a0765\u00a04321"])
+def test_phones_written_with_spaces_dots_and_the_country_code(value):
+    assert phone(value) == "0987654321"
 
 
 def test_an_end_to_end_import_keeps_a_citizen_id_from_the_phone_column_nowhere(district):
@@ -240,10 +251,31 @@ def test_an_end_to_end_import_keeps_a_citizen_id_from_the_phone_column_nowhere(d
 
 @pytest.mark.parametrize("value, expected", [
     (1123, 1123), (1123.0, 1123), ("1123", 1123), (" 1123 ", 1123), ("1.123", 1123),
-    ("1,123", 1123), ("12.345.678", 12345678), (0, 0), ("0", 0), ("", None), (None, None), ("-", None),
+    ("12.345.678", 12345678), (0, 0), ("0", 0), ("", None), (None, None), ("-", None),
 ])
 def test_counts_are_whole_numbers(value, expected):
     assert count(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1.234", 1234), ("1.234.567", 1234567), ("12 345", 12345), ("12\u00a0345", 12345),
+    ("1 234 567", 1234567), ("999", 999),
+])
+def test_text_counts_group_thousands_the_vietnamese_way(value, expected):
+    assert count(value) == expected
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1,234", "dấu phẩy là dấu thập phân"), ("12,5", "dấu phẩy là dấu thập phân"),
+    ("12,0", "dấu phẩy là dấu thập phân"), ("1.234,5", "dấu phẩy là dấu thập phân"),
+    ("12.5", "tách hàng nghìn"), ("12.0", "tách hàng nghìn"), ("1.23", "tách hàng nghìn"),
+    ("1.2345", "tách hàng nghìn"), ("1.000.00", "tách hàng nghìn"), ("12 34", "không phải là số"),
+])
+def test_a_text_count_with_a_fraction_or_a_stray_dot_is_an_error_quoting_it(value, words):
+    with pytest.raises(Invalid) as caught:
+        count(value)
+    assert caught.value.code == "invalid-count"
+    assert words in caught.value.message and f"“{value}”" in caught.value.message
 
 
 @pytest.mark.parametrize("value, words", [

@@ -478,7 +478,7 @@ def test_birth_dates_and_bare_years(tmp_path):
 
 def test_counts_must_be_whole_numbers_not_negative(tmp_path):
     rows = [["Thôn", "Số người đã cài đặt", "Số người đã tạo tài khoản"],
-            ["Thôn 1", 10, 8], ["Thôn 2", -3, 2], ["Thôn 3", "nhiều", 1], ["Thôn 4", "1.234", "1,200"],
+            ["Thôn 1", 10, 8], ["Thôn 2", -3, 2], ["Thôn 3", "nhiều", 1], ["Thôn 4", "1.234", "1.200"],
             ["Thôn 5", 12.5, 1]]
     parsed = one_sheet(tmp_path, rows)
     assert [(r.cluster, r.installed, r.registered) for r in parsed.rows] == [("Thôn 1", 10, 8), ("Thôn 4", 1234, 1200)]

@@ -278,3 +278,34 @@ def test_a_prepared_import_is_committed_by_the_account_that_checked_it(district)
     with pytest.raises(ScopeRefused):
         commit_import(prepared, actor=other, engine=district)
     assert upload_count(district) == 0
+
+
+def test_a_registration_after_the_report_date_quotes_the_sheets_header_and_the_date_as_written(district):
+    """The warning names the sheet's own header (`Ngày đăng ký`, not the field's `Ngày tạo tài
+    khoản`) and the value as typed (`25/8/2024`, not `25/08/2024`), once."""
+    from tests.workbooks import xlsx_bytes
+    data = xlsx_bytes(("Danh sách", [["UBND XÃ ĐỒNG THÁP"], [],
+                                     ["STT", "Họ và tên", "Thôn", "Đã đăng ký", "Ngày đăng ký"],
+                                     [1, "An", "Cụm 1", "x", "25/8/2024"],
+                                     [2, "Bình", "Cụm 1", "x", date(2024, 8, 26)]]))
+    outcome = import_file(data, "r.xlsx", commune="DONGTHAP", as_of=date(2024, 8, 10), dry_run=True,
+                          engine=district)
+    assert [(w.row, w.column, w.value, w.code) for w in outcome.warnings] == [
+        (4, "Ngày đăng ký", "25/8/2024", "registered-after-report"),
+        (5, "Ngày đăng ký", "26/08/2024", "registered-after-report")]
+    assert outcome.warnings[0].message.startswith("Ngày đăng ký “25/8/2024” sau ngày báo cáo 10/08/2024")
+
+
+def test_a_count_above_its_own_and_the_directorys_target_is_warned_once_quoting_the_cell(district):
+    from tests.workbooks import xlsx_bytes
+    data = xlsx_bytes(("Báo cáo", [["UBND XÃ ĐỒNG THÁP"], [],
+                                   ["STT", "Tên thôn", "Số người trong diện", "Số người đã tạo tài khoản"],
+                                   [1, "Cụm 1", 100, "5.000"], [2, "Cụm 2", 20000, "9.500"],
+                                   [3, "Cụm 99", 10, "1"]]))
+    outcome = import_file(data, "c.xlsx", commune="DONGTHAP", as_of=date(2024, 8, 10), dry_run=True,
+                          engine=district)
+    assert [(w.row, w.column, w.value, w.code) for w in outcome.warnings] == [
+        (4, "Số người đã tạo tài khoản", "5.000", "over-target"),
+        (5, "Số người đã tạo tài khoản", "9.500", "over-target")]
+    assert [(e.row, e.column, e.value, e.code) for e in outcome.errors] == [
+        (6, "Tên thôn", "Cụm 99", "unknown-unit")]

@@ -30,7 +30,7 @@ def test_rejected_rows_keep_their_cells_and_say_why_at_their_excel_row(district)
     assert rows[2] == ["STT", "Họ và tên", "Số CCCD", "Thôn", "Đã cài đặt", "Đã tạo tài khoản",
                        "Ngày tạo tài khoản", "Lý do"]
     assert rows[3][:7] == [2, "Trần Thị Bình", "001000000002", "Cụm 99", "x", "x", None]
-    assert rows[3][7] == ("Dòng 5, cột “Thôn/Cụm dân cư”: Không tìm thấy “Cụm 99” trong danh mục "
+    assert rows[3][7] == ("Dòng 5, cột “Thôn”: Không tìm thấy “Cụm 99” trong danh mục "
                           "đơn vị. Có phải: Cụm 9, Cụm 1, Cụm 2?")
     assert rows[4][:5] == [3, "Lê Văn Cường", "001000000003", "Cụm 2", "có lẽ"]
     assert rows[4][7].startswith("Dòng 6, cột “Đã cài đặt”: Giá trị “có lẽ”")

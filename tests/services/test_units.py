@@ -119,3 +119,21 @@ def test_without_a_version_row_the_directory_is_read_every_time(district):
     with session_scope(district) as session:
         session.execute(DirectoryVersion.__table__.delete())
     assert directory(district) is not directory(district)
+
+
+@pytest.mark.parametrize("written, name", [
+    ("P. Tư pháp", "Phòng Tư pháp"), ("TT Y tế huyện", "Trung tâm Y tế huyện"),
+    ("UBND TT Phùng", "UBND thị trấn Phùng"), ("Ủy ban nhân dân thị trấn Phùng", "UBND thị trấn Phùng"),
+    ("MN Phùng", "Trường Mầm non Phùng"), ("Mầm non Phùng", "Trường Mầm non Phùng"),
+    ("Trường TH Phùng", "Trường Tiểu học Phùng"), ("Trung học cơ sở Phùng", "Trường THCS Phùng"),
+    ("Văn phòng HĐND và UBND huyện", "Văn phòng HĐND và UBND huyện"),
+])
+def test_agencies_are_found_under_the_abbreviations_offices_write(district, written, name):
+    found = directory(district)
+    assert found.agencies[found.agency_id(written)].name == name
+
+
+@pytest.mark.parametrize("written", ["TT Phùng", "Thị trấn Phùng", "Phùng", "UBND TT Phùng"])
+def test_the_town_is_found_as_tt(district, written):
+    found = directory(district)
+    assert found.communes[found.commune_id(written)].code == "TTPHUNG"
