@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,7 @@ from components import charts
 from components import format as fmt
 from components.safe_text import plain
 from components.tables import show_table
-from services.dashboard import daily_new, silent_note
+from services.dashboard import PLACE_CHANGE_DAYS, daily_new, silent_note
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -131,6 +131,7 @@ def daily_charts(campaigns: Sequence) -> None:
 
 Column = tuple[str, Callable, str]  # header, value getter, kind (text|number|percent|day|...)
 _FORMATS = {"number": fmt.number, "percent": fmt.percent, "pace": fmt.pace, "day": fmt.day,
+            "move": fmt.place_move,  # a number (it sorts), shown ▲2 / ▼1 / =
             "moment": fmt.moment, "text": lambda v: "" if v is None else str(v),
             "status": lambda v: fmt.status_label(v) if v else ""}
 
@@ -152,10 +153,16 @@ def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str)
                style=style, key=key, placeholder=fmt.NONE)
 
 
-def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) -> None:
-    """UnitProgress rows: name, percent, status, registered, size, paces, last report, parent."""
-    columns: list[Column] = [
-        ("Đơn vị", lambda u: u.name, "text"),
+def units_table(units: Sequence, *, parent: str | None, empty: str, key: str,
+                changes: Mapping | None = None) -> None:
+    """UnitProgress rows: name, percent, status, registered, size, paces, last report, parent;
+    with `changes` (PlaceChange by code), each one's place and its move (PLACE_CHANGE_DAYS)."""
+    columns: list[Column] = [("Đơn vị", lambda u: u.name, "text")]
+    if changes is not None:
+        columns += [("Hạng", lambda u: _change(changes, u, "place"), "number"),
+                     (f"So với {PLACE_CHANGE_DAYS} ngày trước",
+                      lambda u: _change(changes, u, "moved"), "move")]
+    columns += [
         ("Tỷ lệ", lambda u: u.standing.percent, "percent"),
         ("Trạng thái", lambda u: u.standing.status, "status"),
         ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
@@ -167,6 +174,11 @@ def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) ->
     if parent:
         columns.append((parent, lambda u: u.parent or u.group, "text"))
     table(units, columns, empty=empty, key=key)
+
+
+def _change(changes: Mapping, unit, what: str):
+    change = changes.get(unit.code)
+    return None if change is None else getattr(change, what)
 
 
 def deadline_table(checks: Sequence, *, key: str, empty: str) -> None:
