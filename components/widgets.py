@@ -11,7 +11,7 @@ from components import charts
 from components import format as fmt
 from components.safe_text import plain
 from components.tables import show_table
-from services.dashboard import PLACE_CHANGE_DAYS, daily_new, silent_note
+from services.dashboard import PLACE_CHANGE_DAYS, silent_note
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -110,21 +110,13 @@ def campaign_card(progress) -> None:
             f"- Đã cài đặt ứng dụng: {fmt.number(s.installed)}"]))
 
 
-def campaign_curves(campaigns: Sequence) -> None:
-    for column, progress in zip(st.columns(len(campaigns)), campaigns):
+def campaign_charts(campaigns: Sequence, figures: Sequence, kind: str) -> None:
+    """Side by side, each campaign's name over its figure (`figures`: one per campaign, from
+    components.cached); `kind`: the charts' key prefix (curve, daily)."""
+    for column, progress, figure in zip(st.columns(len(campaigns)), campaigns, figures):
         with column:
             st.markdown(f"**{plain(progress.name)}**")
-            st.plotly_chart(charts.campaign_curve(progress), config=charts.CONFIG,
-                            key=f"curve-{progress.key}")
-
-
-def daily_charts(campaigns: Sequence) -> None:
-    """Each campaign's new registrations per day with their 7-day average."""
-    for column, progress in zip(st.columns(len(campaigns)), campaigns):
-        with column:
-            st.markdown(f"**{plain(progress.name)}**")
-            st.plotly_chart(charts.daily_registrations(daily_new(progress.curve)),
-                            config=charts.CONFIG, key=f"daily-{progress.key}")
+            st.plotly_chart(figure, config=charts.CONFIG, key=f"{kind}-{progress.key}")
 
 
 # ---------------------------------------------------------------- tables

@@ -24,19 +24,19 @@ for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
     with column:
         widgets.campaign_card(campaign)
 
+figures = cached.overview_charts(as_of, district)
 st.subheader("Tiến độ theo ngày")
-widgets.campaign_curves(data.campaigns)
+widgets.campaign_charts(data.campaigns, figures.curves, "curve")
 
 st.subheader("Số người tạo tài khoản mới mỗi ngày")
 st.caption("Cột: số người tạo tài khoản trong ngày; đường: trung bình 7 ngày (tốc độ trên thẻ).")
-widgets.daily_charts(data.campaigns)
+widgets.campaign_charts(data.campaigns, figures.daily, "daily")
 
 areas = "quận, huyện" if data.of_districts else "xã, thị trấn"
 st.subheader(f"Xếp hạng {len(data.areas)} {areas}")
 st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES
            + " " + fmt.place_rule(PLACE_CHANGE_DAYS))
-st.plotly_chart(charts.ranking(data.areas, changes=data.place_changes), config=charts.CONFIG,
-                key="commune-ranking")
+st.plotly_chart(figures.ranking, config=charts.CONFIG, key="commune-ranking")
 if stale := [a for a in data.areas if a.silent]:
     st.warning("Không báo cáo " + "; ".join(f"{plain(a.name)}: {silent_note(a)}" for a in stale)
                + f" ({DEFAULT_STALE_DAYS} ngày trở lên). Tỷ lệ có thể thấp hơn thực tế, tốc độ chưa rõ.",
