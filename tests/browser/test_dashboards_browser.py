@@ -192,7 +192,7 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebK
 
 def phone(browser):
     return browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True,
-                            has_touch=True, device_scale_factor=2, user_agent=PHONE_AGENT)
+                            has_touch=True, user_agent=PHONE_AGENT)
 
 
 def tables_fit(page) -> list[tuple[int, int]]:
