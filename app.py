@@ -6,6 +6,7 @@ from components.incident import guarded
 from components.navigation_accounts import account_pages
 from components.navigation_dashboards import dashboard_pages
 from components.navigation_sign_in import signed_out_page
+from components.phone import sidebar_closes_on_narrow_screens
 from components.session import current_actor
 from components.streamlit_text import vietnamese_widgets
 from settings import startup_problem
@@ -25,4 +26,5 @@ with guarded():
         sections["Tài khoản"] = [st.Page("pages/logout.py", title=f"Đăng xuất ({actor.username})",
                                          icon=":material/logout:")]
         page = st.navigation(sections)
+        sidebar_closes_on_narrow_screens()
     page.run()

@@ -1,7 +1,7 @@
 """Plotly figure builders: Vietnamese numbers and dates, status colours with patterns and labels."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -82,14 +82,19 @@ def daily_registrations(daily) -> go.Figure:
     return _layout(figure, 260)
 
 
-def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài khoản") -> go.Figure:
+def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài khoản",
+            changes: Mapping | None = None) -> go.Figure:
     """Horizontal bars of each unit's percent, furthest behind on top, one trace per status so the
     legend names every colour; at-risk and behind bars are also hatched. A black tick on each bar
     marks the level needed by now (`standing.expected`). A bar ending near the dashed 100% line
     carries its percent inside its end, so no label is drawn across the line. The legend is above
-    the plot, clear of the axis title at any width. `units`: UnitProgress."""
+    the plot, clear of the axis title at any width. `units`: UnitProgress; `changes`: their
+    PlaceChange by code, written after each name (`Hồng Hà ▼1`)."""
     shown = [u for u in units if u.standing.percent is not None]
-    order = [chart_text(u.name) for u in shown]
+    names = {id(u): chart_text(u.name) + (f" {fmt.place_move(changes[u.code].moved)}"
+                                          if changes and u.code in changes else "")
+             for u in shown}
+    order = [names[id(u)] for u in shown]
     figure = go.Figure()
     for status in fmt.STATUS_LABELS:
         members = [u for u in shown if u.standing.status == status]
@@ -98,7 +103,7 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
         figure.add_bar(
             orientation="h", name=fmt.status_label(status), showlegend=True,
             x=[u.standing.percent * 100 for u in members],
-            y=[chart_text(u.name) for u in members],
+            y=[names[id(u)] for u in members],
             text=[_label(u) for u in members],
             textposition=[_label_position(u.standing.percent) for u in members],
             insidetextanchor="end", cliponaxis=False,
@@ -115,7 +120,7 @@ def ranking(units: Sequence, value_title: str = "Tỷ lệ đã tạo tài kho�
     needed = [u for u in shown if _needed_share(u) is not None]
     if needed:
         figure.add_scatter(
-            x=[_needed_share(u) * 100 for u in needed], y=[chart_text(u.name) for u in needed],
+            x=[_needed_share(u) * 100 for u in needed], y=[names[id(u)] for u in needed],
             text=[fmt.percent(_needed_share(u)) for u in needed], mode="markers",
             name="Cần đạt đến nay", cliponaxis=False,
             marker=dict(symbol="line-ns", size=18, color="#000000", line=dict(width=3)),

@@ -81,6 +81,18 @@ def days_left(left: int) -> str:
     return "hôm nay là hạn chót" if left == 0 else f"đã quá hạn {number(-left)} ngày"
 
 
+def place_rule(days: int) -> str:
+    return (f"▲2 / ▼1 / =: lên 2 bậc / xuống 1 bậc / giữ nguyên thứ hạng so với {days} ngày "
+            "trước (hạng 1: tỷ lệ cao nhất).")
+
+
+def place_move(moved: int | None) -> str:
+    """Places gained in the ranking: `▲2`, `▼1`, `=`; `—` without an earlier place."""
+    if moved is None:
+        return NONE
+    return "=" if moved == 0 else f"{'▲' if moved > 0 else '▼'}{abs(int(moved))}"
+
+
 def file_size(size: int) -> str:
     """Bytes as a file size, 1 KB = 1.024 byte: `512 byte`, `31,6 KB`, `50,0 MB`."""
     if size < 1024:

@@ -34,6 +34,12 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def on_phone() -> bool:
+    """The browser is a phone's (its user agent says "Mobi", as iPhones' and Android phones'
+    do; not a tablet's): the pages show fewer, narrower table columns there."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def show_table(frame: pd.DataFrame, *, style: Callable[[Styler], Styler] | None = None,
                **options) -> None:
     """`st.dataframe` of the frame made safe; `style`: formats and colours (a pandas Styler),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -10,8 +10,8 @@ import streamlit as st
 from components import charts
 from components import format as fmt
 from components.safe_text import plain
-from components.tables import show_table
-from services.dashboard import daily_new, silent_note
+from components.tables import on_phone, show_table
+from services.dashboard import PLACE_CHANGE_DAYS, silent_note
 
 AS_OF_KEY = "ngay"  # also the URL's query parameter: ?ngay=2024-08-12
 DISTRICT_KEY = "huyen"  # ?huyen=<district code>
@@ -110,33 +110,35 @@ def campaign_card(progress) -> None:
             f"- Đã cài đặt ứng dụng: {fmt.number(s.installed)}"]))
 
 
-def campaign_curves(campaigns: Sequence) -> None:
-    for column, progress in zip(st.columns(len(campaigns)), campaigns):
+def campaign_charts(campaigns: Sequence, figures: Sequence, kind: str) -> None:
+    """Side by side, each campaign's name over its figure (`figures`: one per campaign, from
+    components.cached); `kind`: the charts' key prefix (curve, daily)."""
+    for column, progress, figure in zip(st.columns(len(campaigns)), campaigns, figures):
         with column:
             st.markdown(f"**{plain(progress.name)}**")
-            st.plotly_chart(charts.campaign_curve(progress), config=charts.CONFIG,
-                            key=f"curve-{progress.key}")
-
-
-def daily_charts(campaigns: Sequence) -> None:
-    """Each campaign's new registrations per day with their 7-day average."""
-    for column, progress in zip(st.columns(len(campaigns)), campaigns):
-        with column:
-            st.markdown(f"**{plain(progress.name)}**")
-            st.plotly_chart(charts.daily_registrations(daily_new(progress.curve)),
-                            config=charts.CONFIG, key=f"daily-{progress.key}")
+            st.plotly_chart(figure, config=charts.CONFIG, key=f"{kind}-{progress.key}")
 
 
 # ---------------------------------------------------------------- tables
 
 Column = tuple[str, Callable, str]  # header, value getter, kind (text|number|percent|day|...)
 _FORMATS = {"number": fmt.number, "percent": fmt.percent, "pace": fmt.pace, "day": fmt.day,
+            "move": fmt.place_move,  # a number (it sorts), shown ▲2 / ▼1 / =
             "moment": fmt.moment, "text": lambda v: "" if v is None else str(v),
             "status": lambda v: fmt.status_label(v) if v else ""}
 
 
-def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str) -> None:
-    """A sortable table with Vietnamese formats; the status column is coloured and labelled."""
+# On a phone a table shows only these columns, under a short header (the full one is its
+# tooltip), at these widths (px; None: what the others leave of a 390 px screen's table), so
+# that it never scrolls sideways.
+PhoneColumns = dict[str, tuple[str, int | None]]
+PHONE_TABLE_PX = 350  # a 390 px screen less the page's margins and the table's borders
+
+
+def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str,
+          phone: PhoneColumns | None = None) -> None:
+    """A sortable table with Vietnamese formats; the status column is coloured and labelled.
+    `phone`: the columns a phone shows (all of them when None)."""
     if not records:
         st.success(empty)
         return
@@ -148,14 +150,28 @@ def table(records: Sequence, columns: Sequence[Column], *, empty: str, key: str)
                 styler = styler.map(lambda v: f"background-color:{fmt.STATUS_FILLS.get(v, '')}",
                                     subset=[header])
         return styler
+    options = {}
+    if phone and on_phone():
+        shown = [header for header, _, _ in columns if header in phone]
+        rest = PHONE_TABLE_PX - sum(phone[header][1] or 0 for header in shown)
+        options = {"column_order": shown, "column_config": {
+            header: st.column_config.Column(phone[header][0], help=header,
+                                            width=phone[header][1] or rest)
+            for header in shown}}
     show_table(pd.DataFrame({header: [get(r) for r in records] for header, get, _ in columns}),
-               style=style, key=key, placeholder=fmt.NONE)
+               style=style, key=key, placeholder=fmt.NONE, **options)
 
 
-def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) -> None:
-    """UnitProgress rows: name, percent, status, registered, size, paces, last report, parent."""
-    columns: list[Column] = [
-        ("Đơn vị", lambda u: u.name, "text"),
+def units_table(units: Sequence, *, parent: str | None, empty: str, key: str,
+                changes: Mapping | None = None) -> None:
+    """UnitProgress rows: name, percent, status, registered, size, paces, last report, parent;
+    with `changes` (PlaceChange by code), each one's place and its move (PLACE_CHANGE_DAYS)."""
+    columns: list[Column] = [("Đơn vị", lambda u: u.name, "text")]
+    if changes is not None:
+        columns += [("Hạng", lambda u: _change(changes, u, "place"), "number"),
+                     (f"So với {PLACE_CHANGE_DAYS} ngày trước",
+                      lambda u: _change(changes, u, "moved"), "move")]
+    columns += [
         ("Tỷ lệ", lambda u: u.standing.percent, "percent"),
         ("Trạng thái", lambda u: u.standing.status, "status"),
         ("Đã tạo tài khoản", lambda u: u.standing.registered, "number"),
@@ -166,7 +182,19 @@ def units_table(units: Sequence, *, parent: str | None, empty: str, key: str) ->
         ("Ghi chú", silent_note, "text")]
     if parent:
         columns.append((parent, lambda u: u.parent or u.group, "text"))
-    table(units, columns, empty=empty, key=key)
+    table(units, columns, empty=empty, key=key, phone=_UNITS_ON_A_PHONE)
+
+
+# the percent, the move in the ranking and the two paces: the ranking chart above shows the rest
+_UNITS_ON_A_PHONE: PhoneColumns = {
+    "Đơn vị": ("Đơn vị", None), f"So với {PLACE_CHANGE_DAYS} ngày trước": ("±Hạng", 52),
+    "Tỷ lệ": ("Tỷ lệ", 56), "Tốc độ 7 ngày (người/ngày)": ("Tốc độ", 56),
+    "Cần mỗi ngày": ("Cần/ngày", 64)}
+
+
+def _change(changes: Mapping, unit, what: str):
+    change = changes.get(unit.code)
+    return None if change is None else getattr(change, what)
 
 
 def verification_table(rows: Sequence, *, key: str, empty: str, unmatched: bool = False) -> None:
@@ -200,7 +228,9 @@ def deadline_table(checks: Sequence, *, key: str, empty: str) -> None:
                    ("Đạt chỉ tiêu ngày", lambda c: fmt.day(c.reached_on) if c.reached_on
                     else "Chưa đạt", "text"),
                    ("Số ngày trễ hạn", lambda c: c.days_late if c.late else None, "number")],
-          empty=empty, key=key)
+          empty=empty, key=key, phone={"Đơn vị": ("Đơn vị", None), "Tỷ lệ": ("Tỷ lệ", 56),
+                                       "Đạt chỉ tiêu ngày": ("Đạt ngày", 80),
+                                       "Số ngày trễ hạn": ("Trễ", 48)})
 
 
 def silent_table(items: Sequence) -> None:

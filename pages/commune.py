@@ -28,14 +28,15 @@ if bounds is not None and view.progress.standing.last_report is None:
             "mới hoặc chưa gửi báo cáo): số liệu sẽ hiện từ báo cáo đầu tiên.")
     st.stop()
 
+figures = cached.commune_charts(code, as_of, actor)
 left, right = st.columns([2, 3])
 with left:
     widgets.campaign_card(view.progress)
 with right:
-    st.plotly_chart(charts.campaign_curve(view.progress), config=charts.CONFIG, key="curve")
+    st.plotly_chart(figures.curve, config=charts.CONFIG, key="curve")
 
 st.subheader(f"Thôn, tổ dân phố, cụm dân cư ({len(view.clusters)})")
-st.plotly_chart(charts.ranking(view.clusters), config=charts.CONFIG, key="cluster-ranking")
+st.plotly_chart(figures.clusters, config=charts.CONFIG, key="cluster-ranking")
 widgets.units_table(view.clusters, parent=None, key="clusters",
                     empty="Xã, thị trấn này chưa có thôn, cụm dân cư trong danh mục.")
 

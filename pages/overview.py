@@ -6,7 +6,7 @@ from components import format as fmt
 from components import cached
 from components.safe_text import plain
 from components.session import signed_in_actor
-from services.dashboard import silent_note
+from services.dashboard import PLACE_CHANGE_DAYS, silent_note
 from services.quality import DEFAULT_STALE_DAYS
 
 actor = signed_in_actor()  # also when Streamlit runs this file before app.py's routing
@@ -27,23 +27,26 @@ for column, campaign in zip(st.columns(len(data.campaigns)), data.campaigns):
     with column:
         widgets.campaign_card(campaign)
 
+figures = cached.overview_charts(as_of, district)
 st.subheader("Tiến độ theo ngày")
-widgets.campaign_curves(data.campaigns)
+widgets.campaign_charts(data.campaigns, figures.curves, "curve")
 
 st.subheader("Số người tạo tài khoản mới mỗi ngày")
 st.caption("Cột: số người tạo tài khoản trong ngày; đường: trung bình 7 ngày (tốc độ trên thẻ).")
-widgets.daily_charts(data.campaigns)
+widgets.campaign_charts(data.campaigns, figures.daily, "daily")
 
 areas = "quận, huyện" if data.of_districts else "xã, thị trấn"
 st.subheader(f"Xếp hạng {len(data.areas)} {areas}")
-st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES)
-st.plotly_chart(charts.ranking(data.areas), config=charts.CONFIG, key="commune-ranking")
+st.caption("Tỷ lệ người trong diện đã tạo tài khoản; thấp nhất ở trên cùng. " + fmt.STATUS_RULES
+           + " " + fmt.place_rule(PLACE_CHANGE_DAYS))
+st.plotly_chart(figures.ranking, config=charts.CONFIG, key="commune-ranking")
 if stale := [a for a in data.areas if a.silent]:
     st.warning("Không báo cáo " + "; ".join(f"{plain(a.name)}: {silent_note(a)}" for a in stale)
                + f" ({DEFAULT_STALE_DAYS} ngày trở lên). Tỷ lệ có thể thấp hơn thực tế, tốc độ chưa rõ.",
                icon=":material/schedule:")
 st.markdown(f"**Tốc độ 7 ngày qua và tốc độ cần mỗi ngày để kịp hạn, từng {areas}**")
-widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.")
+widgets.units_table(data.areas, parent=None, key="areas", empty="Chưa có đơn vị nào.",
+                    changes=data.place_changes)
 
 if checked := cached.verification_of(data.as_of, actor, district=district):
     st.subheader("Đối chiếu với tài khoản trên hệ thống iHaNoi")

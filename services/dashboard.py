@@ -4,8 +4,8 @@ the agencies, and the day's summary for the Zalo groups. Every figure is as of a
 does."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Sequence
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from services.quality import DEFAULT_STALE_DAYS, SilentUnit, is_silent, silent_u
 from text import fold
 
 SUMMARY_UNITS = 5
+PLACE_CHANGE_DAYS = 7  # the overview's ranking says each area's move since this many days before
 # agency kinds in the order the district reads them: its departments, the communes' committees,
 # the schools; matched on the folded kind
 GROUP_ORDER = ("huyen", "ubnd", "truong")
@@ -67,6 +68,20 @@ class UnitProgress:
     silent: bool = False  # no report for the stale days, or never (quality.is_silent)
 
 
+@dataclass(frozen=True)
+class PlaceChange:
+    """An area's place in the ranking (1: the highest percent; equal percents share a place) and
+    its place PLACE_CHANGE_DAYS days before (None: not ranked then, or nothing reported yet)."""
+
+    place: int
+    before: int | None
+
+    @property
+    def moved(self) -> int | None:
+        """Places gained since then (negative: lost), None without an earlier place."""
+        return None if self.before is None else self.before - self.place
+
+
 @dataclass
 class Overview:
     as_of: date
@@ -78,6 +93,7 @@ class Overview:
     summary: str
     is_empty: bool
     not_reporting: str = ""  # the summary's sentence about the units not reporting (silent_line)
+    place_changes: dict[str, PlaceChange] = field(default_factory=dict)  # areas' codes
 
     @property
     def of_districts(self) -> bool:
@@ -128,9 +144,8 @@ def overview(as_of: date | None = None, *, district: str | None = None,
     """The city (by district, when it has several) or one district (by commune, by its code)."""
     scope = load_scope(as_of, district=district, engine=engine)
     campaigns = [scope_progress(scope, c) for c in scope.campaigns]
-    residents, staff = scope.campaign("residents"), scope.campaign("staff")
-    areas = rank([UnitProgress(a.kind, a.code, a.name, a.detail, None, scope.standing(a, residents))
-                  for a in scope.children]) if residents else []
+    staff = scope.campaign("staff")
+    areas = area_ranking(scope)
     if areas and areas[0].kind == "district":
         behind = rank([UnitProgress(a.kind, a.code, a.name, None, None, scope.standing(a, staff))
                        for a in scope.children]) if staff else []
@@ -145,10 +160,13 @@ def overview(as_of: date | None = None, *, district: str | None = None,
         silent = silent_units(units, stale_days)
         silent_text = _silent_text(silent)
     behind = [a for a in behind if a.standing.percent is not None and a.standing.percent < 1]
+    earlier = load_scope(scope.as_of - timedelta(days=PLACE_CHANGE_DAYS), district=district,
+                         engine=engine)
     return Overview(scope.as_of, scope.area.name, campaigns, areas, behind, silent,
                     daily_summary(scope.as_of, scope.area.name, campaigns, areas, behind,
                                   silent_text, stale_days), scope.is_empty,
-                    silent_line(silent_text, stale_days))
+                    silent_line(silent_text, stale_days),
+                    place_changes(areas, area_ranking(earlier) if earlier.last_report else []))
 
 
 def figures_version(engine: Engine | None = None) -> tuple[int, ...]:
@@ -319,6 +337,29 @@ def unit_progress(district: District, units: Sequence[UnitInfo]) -> list[UnitPro
     return [UnitProgress(u.kind, u.code, u.name, u.commune_name, u.group, s,
                          is_silent(s.last_report, district.as_of, DEFAULT_STALE_DAYS))
             for u in units if (s := district.unit_standing(u)) is not None]
+
+
+def area_ranking(scope: Scope) -> list[UnitProgress]:
+    """The scope's areas (communes, or a city's districts) in the residents campaign, ranked."""
+    residents = scope.campaign("residents")
+    return rank([UnitProgress(a.kind, a.code, a.name, a.detail, None, scope.standing(a, residents))
+                 for a in scope.children]) if residents else []
+
+
+def places(units: Sequence[UnitProgress]) -> dict[str, int]:
+    """Each unit's place by code, 1 for the highest percent; equal percents share a place, the
+    next one counting them all (1, 2, 2, 4); a unit without a target has none."""
+    percents = [u.standing.percent for u in units if u.standing.percent is not None]
+    return {u.code: 1 + sum(p > u.standing.percent for p in percents)
+            for u in units if u.standing.percent is not None}
+
+
+def place_changes(now: Sequence[UnitProgress], before: Sequence[UnitProgress]
+                  ) -> dict[str, PlaceChange]:
+    """Each ranked unit's place now and in the earlier ranking (by code: a commune made by a
+    merger has no earlier place)."""
+    earlier = places(before)
+    return {code: PlaceChange(place, earlier.get(code)) for code, place in places(now).items()}
 
 
 def with_commune_reports(areas: Sequence[UnitProgress], district: District,

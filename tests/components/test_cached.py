@@ -70,19 +70,21 @@ def _commune_id(engine, code: str) -> int:
 
 def test_the_charts_are_built_once_per_data_version(url, district):
     add_counts(district, d(10), [("DONGTHAP-01", 100, 100)])
-    curves, ranking = cached.overview_charts(d(12))
-    again = cached.overview_charts(d(12))
-    assert again[1] is ranking
+    figures = cached.overview_charts(d(12))
+    assert cached.overview_charts(d(12)).ranking is figures.ranking
     data = cached.overview(d(12))
-    assert [c.to_dict() for c in curves] == [charts.campaign_curve(c).to_dict()
-                                             for c in data.campaigns]
-    assert ranking.to_dict() == charts.ranking(data.areas).to_dict()
+    assert [c.to_dict() for c in figures.curves] == [charts.campaign_curve(c).to_dict()
+                                                     for c in data.campaigns]
+    assert [c.to_dict() for c in figures.daily] == [
+        charts.daily_registrations(dashboard.daily_new(c.curve)).to_dict() for c in data.campaigns]
+    assert figures.ranking.to_dict() == charts.ranking(
+        data.areas, changes=data.place_changes).to_dict()
     add_counts(district, d(12), [("DONGTHAP-01", 200, 200)])
-    assert cached.overview_charts(d(12))[1] is not ranking
-    curve, clusters = cached.commune_charts("DONGTHAP", d(12), None)
+    assert cached.overview_charts(d(12)).ranking is not figures.ranking
+    commune = cached.commune_charts("DONGTHAP", d(12), None)
     view = cached.commune("DONGTHAP", d(12), None)
-    assert curve.to_dict() == charts.campaign_curve(view.progress).to_dict()
-    assert clusters.to_dict() == charts.ranking(view.clusters).to_dict()
+    assert commune.curve.to_dict() == charts.campaign_curve(view.progress).to_dict()
+    assert commune.clusters.to_dict() == charts.ranking(view.clusters).to_dict()
 
 
 def test_the_picture_is_drawn_once_per_data_version_from_the_cached_overview(url, district,
@@ -97,3 +99,31 @@ def test_the_picture_is_drawn_once_per_data_version_from_the_cached_overview(url
     cached.overview_picture(d(12))
     assert len(drawn) == 2
     assert drawn[-1].campaigns[1].standing.registered == 200
+
+
+def test_the_pages_draw_the_cached_figures(url, district, monkeypatch):
+    """The overview and a commune draw the figures components.cached built: a second session on
+    the same data version builds no chart."""
+    from pathlib import Path
+    from streamlit.testing.v1 import AppTest
+    add_counts(district, d(10), [("DONGTHAP-01", 100, 100)])
+    root = Path(__file__).resolve().parents[2]
+
+    def view(page: str) -> AppTest:
+        app = AppTest.from_file(str(root / "pages" / f"{page}.py"), default_timeout=60)
+        app.session_state["actor"] = ADMIN
+        app.query_params["ngay"] = "2024-07-10"  # the only report date
+        app.query_params["xa"] = "DONGTHAP"
+        app.run()
+        assert not app.exception
+        return app
+
+    for page, count in (("overview", 5), ("commune", 2)):
+        first = view(page).get("plotly_chart")
+        built = []
+        with monkeypatch.context() as patch:
+            for name in ("campaign_curve", "daily_registrations", "ranking"):
+                patch.setattr(charts, name, lambda *a, _n=name, **k: built.append(_n))
+            second = view(page).get("plotly_chart")
+        assert len(first) == len(second) == count and built == []
+        assert [c.proto.spec for c in second] == [c.proto.spec for c in first]

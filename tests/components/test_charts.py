@@ -40,3 +40,11 @@ def test_the_legend_is_above_the_plot_clear_of_the_axis_title():
     layout = charts.ranking(UNITS).layout
     assert layout.xaxis.title.text == "Tỷ lệ đã tạo tài khoản"
     assert (layout.legend.yanchor, layout.legend.y, layout.legend.orientation) == ("bottom", 1.02, "h")
+
+
+def test_each_name_carries_its_move_in_the_ranking():
+    from services.dashboard import PlaceChange
+    units = [SimpleNamespace(code=c, **vars(u)) for c, u in zip("ABC", UNITS[:3])]
+    changes = {"A": PlaceChange(3, 1), "B": PlaceChange(2, 2), "C": PlaceChange(1, None)}
+    assert set(bars(charts.ranking(units, changes=changes))) == {"Hồng Hà ▼2", "Thọ An =",
+                                                                   "Đồng Tháp —"}

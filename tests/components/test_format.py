@@ -21,3 +21,7 @@ def test_file_sizes_in_vietnamese():
     assert fmt.file_size(32_358) == "31,6 KB"
     assert fmt.file_size(512) == "512 byte"
     assert fmt.file_size(50 * 1024 * 1024) == "50,0 MB"
+
+
+def test_a_move_in_the_ranking_is_an_arrow_and_the_places():
+    assert [fmt.place_move(m) for m in (2, -1, 0, None)] == ["▲2", "▼1", "=", "—"]
