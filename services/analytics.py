@@ -3,9 +3,9 @@
 `load_scope(as_of, district)` gives an area (the city, or one district) and the areas under it
 (its districts, or its communes) day by day from the area aggregates: what the overview shows,
 whatever the number of units. `load_district(as_of)` gives every open unit's registered and
-installed figures for each day from the first campaign's start to `as_of`, by the rules of
-`services/progress.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each unit's
-reports. The pure functions below compute what the dashboards show from those series: expected by
+installed figures for each day from the first campaign's start to `as_of`, by the rule of
+`services/figures_rule.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each
+unit's reports. The pure functions below compute what the dashboards show from those series: expected by
 now, paces, projection and status.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
-from services.aggregates import (CAMPAIGN_OF_UNIT, UnitFigures, ensure_current, read_area_days,
-                                 read_unit_days)
+from services.aggregates import CAMPAIGN_OF_UNIT, ensure_current, read_area_days, read_unit_days
+from services.figures_rule import UnitFigures
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7

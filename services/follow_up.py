@@ -1,8 +1,9 @@
 """Danh sách cần vận động: the people a roster lists who have no iHaNoi account yet.
 
-A person's state is the one of the latest roster listing them (as for the figures). This is the one
-place where names, birth dates and phones are shown: to the commune's own staff (residents of its
-clusters), the agency's own clerk (its staff) and the admin; a leader is refused (`ScopeRefused`).
+A person's state is that of their deciding entry (services/figures_rule.py), as for the figures.
+This is the one place where names, birth dates and phones are shown: to the commune's own staff
+(residents of its clusters), the agency's own clerk (its staff) and the admin; a leader is refused
+(`ScopeRefused`).
 Citizen IDs are never stored, so never listed.
 """
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
+from services.aggregates import deciding_rank
 from services.analytics import load_district
 from services.auth import Actor
 from services.excel import (ExcelFile, new_workbook, printable, put_row, put_title, save,
@@ -148,13 +150,8 @@ def _list_sheet(sheet, unit: str, columns: list[str], rows: list[list]) -> None:
 
 def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[PersonToVisit]:
     unit_column = RosterEntry.cluster_id if unit_model is Cluster else RosterEntry.agency_id
-    latest = select(
-        RosterEntry.id, unit_column.label("unit_id"), RosterEntry.registered,
-        func.row_number().over(
-            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank"),
-    ).where(RosterEntry.campaign == campaign).subquery()
+    latest = select(RosterEntry.id, unit_column.label("unit_id"), RosterEntry.registered,
+                    deciding_rank()).where(RosterEntry.campaign == campaign).subquery()
     query = (select(RosterEntry, unit_model.name)
              .join(latest, latest.c.id == RosterEntry.id)
              .join(unit_model, unit_model.id == latest.c.unit_id)
