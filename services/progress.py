@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import Agency, Campaign, Cluster, Commune, District, open_on
+from models import Agency, Cluster, Commune, District, open_on
 from services.aggregates import ensure_current, read_levels_on
-from services.analytics import latest_report_date
+from services.analytics import CampaignInfo, latest_report_date, read_campaigns
 from text import fold, vietnam_today
 
 
@@ -68,16 +68,13 @@ class DistrictFigure:
     staff_installed: int = 0
 
 
-@dataclass
-class CampaignFigure:
-    key: str
-    name: str
-    start: date
-    deadline: date
-    target_pct: float
-    denominator: int
-    registered: int
-    installed: int
+@dataclass(frozen=True)
+class CampaignFigure(CampaignInfo):
+    """A campaign and its figures."""
+
+    denominator: int = 0
+    registered: int = 0
+    installed: int = 0
 
 
 @dataclass
@@ -135,7 +132,7 @@ def progress(as_of: date | None = None, *, district: str | None = None,
                                      .order_by(Cluster.code)).scalars())
         agencies = list(session.execute(select(Agency).where(open_on(Agency, as_of))
                                      .order_by(Agency.code)).scalars())
-        campaigns = list(session.execute(select(Campaign).order_by(Campaign.deadline)).scalars())
+        campaigns = read_campaigns(session)
         levels = read_levels_on(session, as_of)
 
     district_code = {d.id: d.code for d in districts}
