@@ -10,7 +10,8 @@ Prints, in one run:
      roster into the built city (goal: at most 50 ms);
   2. the overview's server-side time (services.dashboard.overview) for the city against one of its
      districts (goal: within 2x), and against the one-district tracker;
-  3. `python cli.py progress --json` for the city against one district;
+  3. the agencies' and data-quality pages' services for the city against one of its districts,
+     and `python cli.py progress --json` for the city against one district (goals: within 2x);
   4. 10 parallel importers: throughput, and a check that no row was lost or doubled.
 
     .venv/bin/python bench/city_bench.py [--people 1000000] [--postgres URL] [--reuse-city]
@@ -167,11 +168,16 @@ def per_file_seconds(engine, files: int = 15) -> float:
 
 def overview_seconds(engine, district: str | None = None, repeats: int = 3) -> float:
     from services.dashboard import overview
-    overview(AS_OF, district=district, engine=engine)  # the aggregates catch up once
+    return view_seconds(overview, engine, district, repeats)
+
+
+def view_seconds(view, engine, district: str | None = None, repeats: int = 3) -> float:
+    """The best of `repeats` calls of a page's service for the city (None) or one district."""
+    view(AS_OF, district=district, engine=engine)  # the aggregates catch up once
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
-        overview(AS_OF, district=district, engine=engine)
+        view(AS_OF, district=district, engine=engine)
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -260,10 +266,16 @@ def main() -> None:
         print(f"overview server-side: city {city:.3f} s, one of its districts {district:.3f} s, "
               f"ratio {city / district:.2f}x (goal 2x); a one-district tracker {alone:.3f} s, "
               f"ratio {city / alone:.2f}x")
+        from services.dashboard import agencies_view
+        from services.quality import data_quality
+        for label, view in (("agencies", agencies_view), ("data quality", data_quality)):
+            city, district = view_seconds(view, c_engine), view_seconds(view, c_engine, "D00")
+            print(f"{label} server-side: city {city:.3f} s, one of its districts {district:.3f} s, "
+                  f"ratio {city / district:.2f}x (goal 2x)")
         repeats = 1 if args.quick else 2
         city, district = cli_progress_seconds(c_url, repeats), cli_progress_seconds(d_url, repeats)
         print(f"cli.py progress --json: city {city:.2f} s, one district {district:.2f} s, "
-              f"ratio {city / district:.2f}x")
+              f"ratio {city / district:.2f}x (goal 2x)")
         if not args.reuse_city:
             parallel_imports(c_url, c_engine, folder, parallel_people, workers)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
+from typing import Callable
 
 from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
@@ -278,14 +279,17 @@ def name_prefix_column(header: Header) -> int:
     return i - 1 if left.field is None and fold(left.header) in _SURNAME_HEADERS else -1
 
 
-def person_identity(row: PersonRow) -> tuple[str, object]:
-    """(basis, key) a person is known by: citizen ID, else phone, else name + birth + unit."""
-    if row.citizen_id:
-        return "citizen_id", row.citizen_id
-    if row.phone:
-        return "phone", row.phone
-    return "name", _name_key(row.full_name, row.birth_date or row.birth_year,
-                             row.commune, row.cluster, row.agency, row.unit_hints)
+def person_identity(citizen_id: str | None, phone: str | None,
+                    by_name: Callable[[], object]) -> tuple[str, object]:
+    """(basis, value) a person is known by (import-formats.md, "People and duplicates"): citizen
+    ID where valid (`id`), else phone (`phone`), else name + date of birth + unit (`name`: the value
+    `by_name()` gives, as the caller knows the unit). The one home of this rule: the duplicates of
+    a file (below) and the person keys (services/people.py) both ask it."""
+    if citizen_id:
+        return "id", citizen_id
+    if phone:
+        return "phone", phone
+    return "name", by_name()
 
 
 def _name_key(name, born, commune, cluster, agency, hints):
@@ -483,12 +487,9 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         # duplicates within the file: the later row wins
         if ref is not None:
             key = ("ref", ref)
-        elif cid is not None:
-            key = cid
-        elif ph is not None:
-            key = ph
         else:
-            key = _name_key(n, bdate or byear, commune, cluster, agency, hints)
+            key = person_identity(cid, ph, lambda: _name_key(n, bdate or byear, commune, cluster,
+                                                             agency, hints))
         index = len(out)
         prev = seen.setdefault(key, index)
         if prev != index:
@@ -496,15 +497,14 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             earlier = out[prev]
             out[prev] = None
             where = _where(earlier.sheet, earlier.row, sheet)
-            if ref is None and key.__class__ is tuple:
+            if key[0] == "name":
                 same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
                 warn(sheet, excel_row, col["full_name"], n, "possible-namesake",
                      f"Trùng {same} và đơn vị với {where}, không có số CCCD hay số điện thoại để "
                      f"phân biệt: đã tính là một người (theo dòng {excel_row}). Có thể hai người "
                      "cùng tên đã bị gộp làm một.")
             else:
-                by = ("mã tham chiếu" if ref is not None else "số CCCD" if key is cid
-                      else "số điện thoại")
+                by = {"ref": "mã tham chiếu", "id": "số CCCD"}.get(key[0], "số điện thoại")
                 warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
                      f"Trùng {by} với {where}: người này chỉ được tính một lần "
                      f"(theo dòng {excel_row}).")

@@ -1,7 +1,7 @@
 """Per unit and day, the levels the dashboards read, so that no page view scans people rows.
 
 A row (unit, source, day) holds a unit's registered and installed figures from that day on, as one
-source gives them (import-formats.md, "Figures as of a date"):
+source gives them by the rule of services/figures_rule.py (which these tables materialise):
 - source `count`: the unit's count report dated that day (the latest import of that day wins);
 - source `roster`: the people whose latest roster entry is in the unit and who count from that day
   or before; a row is written on each day the level changes and on each day a roster is dated.
@@ -24,7 +24,6 @@ uploads committed out of order) makes it rebuild from scratch.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 from typing import Iterable
@@ -39,11 +38,10 @@ from sqlmodel import Session
 from db import session_scope
 from models import (Agency, AggregateState, AreaDay, Cluster, Commune, CountReport,
                     RosterEntry, UnitDay, Upload)
+from services.figures_rule import DECIDING_ORDER, Level, UnitFigures, UnitKey
 
-UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
 REBUILD_ABOVE_UPLOADS = 200  # more new uploads than this at once: rebuild rather than follow
 CAMPAIGN_OF_UNIT = {"cluster": "residents", "agency": "staff"}
-Level = tuple[date, int, int]  # (from this day on, registered, installed)
 
 
 def data_version(session: Session) -> tuple[int, int, int]:
@@ -161,6 +159,29 @@ def read_unit_days(session: Session, units: Iterable[UnitKey] | None = None) -> 
     return rows
 
 
+def read_levels_on(session: Session, day: date) -> dict[UnitKey, tuple[int, int, date | None]]:
+    """Every unit's (registered, installed, last report) on a day (call `ensure_current` first):
+    the rule (`UnitFigures`) applied to the only rows it reads for that day, each unit's latest
+    count row, latest roster row and latest roster report on or before it. A city costs one to
+    three rows per unit, whatever its people and days."""
+    upto = UnitDay.day <= day
+    unit = (UnitDay.unit_type, UnitDay.unit_id)
+    latest = select(*unit, UnitDay.source, func.max(UnitDay.day).label("day")) \
+        .where(upto).group_by(*unit, UnitDay.source)
+    reported = select(*unit, UnitDay.source, func.max(UnitDay.day).label("day")) \
+        .where(upto, UnitDay.source == "roster", UnitDay.reported).group_by(*unit, UnitDay.source)
+    wanted = latest.union(reported).subquery()
+    query = select(UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day,
+                   UnitDay.registered, UnitDay.installed, UnitDay.reported).join(wanted, and_(
+                       wanted.c.unit_type == UnitDay.unit_type,
+                       wanted.c.unit_id == UnitDay.unit_id, wanted.c.source == UnitDay.source,
+                       wanted.c.day == UnitDay.day))
+    rows: dict[UnitKey, list[tuple]] = defaultdict(list)
+    for row in session.execute(query):
+        rows[row[0], row[1]].append(tuple(row[2:]))
+    return {key: UnitFigures(unit_rows).on(day) for key, unit_rows in rows.items()}
+
+
 def read_area_days(session: Session, area_type: str, area_ids: Iterable[int] | None,
                    until: date) -> dict[tuple[int, str], list[Level]]:
     """The levels of areas of a type (all of them when `area_ids` is None), up to `until`, by
@@ -174,43 +195,6 @@ def read_area_days(session: Session, area_type: str, area_ids: Iterable[int] | N
             query.order_by(AreaDay.area_id, AreaDay.campaign, AreaDay.day)):
         levels[area_id, campaign].append((day, registered, installed))
     return levels
-
-
-class UnitFigures:
-    """A unit's figures on any day from its `UnitDay` rows (source, day, registered, installed,
-    reported, ...), the sources combined as services/progress.py does: the more recent report
-    wins, the count report on the same date."""
-
-    def __init__(self, rows: Iterable[tuple]) -> None:
-        rows = sorted(rows, key=lambda r: r[1])
-        self.counts = [r for r in rows if r[0] == "count"]
-        self.roster = [r for r in rows if r[0] == "roster"]
-        self.count_days = [r[1] for r in self.counts]
-        self.roster_days = [r[1] for r in self.roster]
-        self.report_days = [r[1] for r in self.roster if r[4]]
-        self.days = sorted(set(self.count_days) | set(self.roster_days))
-
-    def on(self, day: date) -> tuple[int, int, date | None]:
-        """(registered, installed, last report on or before the day)."""
-        c = self.count_on(day)
-        if c >= 0:
-            return self.counts[c][2], self.counts[c][3], self.count_days[c]
-        rr = bisect_right(self.report_days, day) - 1
-        reported = self.report_days[rr] if rr >= 0 else None
-        r = bisect_right(self.roster_days, day) - 1
-        return (self.roster[r][2], self.roster[r][3], reported) if r >= 0 else (0, 0, reported)
-
-    def count_on(self, day: date) -> int:
-        """The index (in `counts`) of the count report whose figures hold on the day; -1 when the
-        roster's hold."""
-        c = bisect_right(self.count_days, day) - 1
-        rr = bisect_right(self.report_days, day) - 1
-        if c >= 0 and (rr < 0 or self.count_days[c] >= self.report_days[rr]):
-            return c
-        return -1
-
-    def levels(self) -> list[Level]:
-        return [(day, *self.on(day)[:2]) for day in self.days]
 
 
 def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
@@ -492,12 +476,8 @@ def _latest_entries_by_unit(people, unit_filter=None):
     """The query behind `_roster_deltas`, over the entries of `people` (a condition)."""
     ranked = select(
         RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.registered,
-        RosterEntry.installed,
-        func.coalesce(RosterEntry.registered_on, RosterEntry.report_date).label("since"),
-        func.row_number().over(
-            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank")).where(people).subquery()
+        RosterEntry.installed, counts_from_column().label("since"), deciding_rank()
+    ).where(people).subquery()
     query = select(
         ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since,
         func.sum(case((ranked.c.registered, 1), else_=0)),
@@ -505,6 +485,19 @@ def _latest_entries_by_unit(people, unit_filter=None):
     ).where(ranked.c.rank == 1, or_(ranked.c.registered, ranked.c.installed)) \
         .group_by(ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since)
     return query if unit_filter is None else query.where(unit_filter(ranked.c))
+
+
+def deciding_rank():
+    """A roster entry's rank among its person's entries (figures_rule.DECIDING_ORDER): 1 for the
+    entry that decides the person's state; labelled `rank`."""
+    return func.row_number().over(
+        partition_by=(RosterEntry.campaign, RosterEntry.person_key),
+        order_by=[getattr(RosterEntry, column).desc() for column in DECIDING_ORDER]).label("rank")
+
+
+def counts_from_column():
+    """figures_rule.counts_from, in SQL."""
+    return func.coalesce(RosterEntry.registered_on, RosterEntry.report_date)
 
 
 def _insert(session: Session, rows: list[dict], batch: int = 5_000) -> None:

@@ -3,9 +3,9 @@
 `load_scope(as_of, district)` gives an area (the city, or one district) and the areas under it
 (its districts, or its communes) day by day from the area aggregates: what the overview shows,
 whatever the number of units. `load_district(as_of)` gives every open unit's registered and
-installed figures for each day from the first campaign's start to `as_of`, by the rules of
-`services/progress.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each unit's
-reports. The pure functions below compute what the dashboards show from those series: expected by
+installed figures for each day from the first campaign's start to `as_of`, by the rule of
+`services/figures_rule.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each
+unit's reports. The pure functions below compute what the dashboards show from those series: expected by
 now, paces, projection and status.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
-from services.aggregates import (CAMPAIGN_OF_UNIT, UnitFigures, ensure_current, read_area_days,
-                                 read_unit_days)
+from services.aggregates import CAMPAIGN_OF_UNIT, ensure_current, read_area_days, read_unit_days
+from services.figures_rule import UnitFigures
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
@@ -105,6 +105,8 @@ class Standing:
 
 @dataclass(frozen=True)
 class CampaignInfo:
+    """A campaign (models.Campaign) as every service hands it on: the one record of it."""
+
     key: str
     name: str
     start: date
@@ -235,9 +237,12 @@ def date_bounds(engine: Engine | None = None) -> tuple[date, date] | None:
 
 
 def load_district(as_of: date | None = None, *, district: str | None = None,
-                  commune: str | None = None, engine: Engine | None = None) -> District:
+                  commune: str | None = None, agencies_only: bool = False,
+                  series: bool = True, engine: Engine | None = None) -> District:
     """Every open unit (of one district or one commune, by code, or all) and its figures day by
-    day, up to `as_of` (default: the latest report)."""
+    day, up to `as_of` (default: the latest report); `agencies_only`: no cluster (the agencies'
+    page reads none); `series=False`: the as-of date alone is the district's one day (data quality
+    reads each unit's figures on it and its reports, no daily curve)."""
     as_of = as_of or latest_report_date(engine) or vietnam_today()
     ensure_current(engine)
     with session_scope(engine) as session:
@@ -256,14 +261,14 @@ def load_district(as_of: date | None = None, *, district: str | None = None,
             direct = (and_(Agency.commune_id.is_(None), Agency.district_id == district_id)
                       if commune is None else false())
             agency_query = agency_query.where(or_(Agency.commune_id.in_(list(communes)), direct))
-        clusters = [c for c in session.execute(cluster_query).scalars()
-                    if c.commune_id in communes]
+        clusters = [] if agencies_only else [c for c in session.execute(cluster_query).scalars()
+                                             if c.commune_id in communes]
         agencies = list(session.execute(agency_query).scalars())
-        rows = read_unit_days(session, None if everything else
+        rows = read_unit_days(session, None if everything and not agencies_only else
                               [("cluster", c.id) for c in clusters]
                               + [("agency", a.id) for a in agencies])
-        campaigns = _campaigns(session)
-    days = _days(campaigns, as_of)
+        campaigns = read_campaigns(session)
+    days = _days(campaigns, as_of) if series else [as_of]
     district = District(
         as_of, days, campaigns,
         [CommuneInfo(c.id, c.code, c.name, c.kind) for c in sorted(communes.values(),
@@ -350,7 +355,7 @@ def load_scope(as_of: date | None = None, *, district: str | None = None,
     as_of = as_of or latest_report_date(engine) or vietnam_today()
     ensure_current(engine)
     with session_scope(engine) as session:
-        campaigns = _campaigns(session)
+        campaigns = read_campaigns(session)
         districts = list(session.execute(select(DistrictRow).where(open_on(DistrictRow, as_of))
                                          ).scalars())
         chosen = next((d for d in districts if d.code == district), None) if district else None
@@ -474,7 +479,8 @@ def _district_id(session, code: str | None) -> int | None:
     return found
 
 
-def _campaigns(session) -> list[CampaignInfo]:
+def read_campaigns(session) -> list[CampaignInfo]:
+    """The campaigns, by deadline."""
     return [CampaignInfo(c.key, c.name, c.start, c.deadline, c.target_pct) for c in
             session.execute(select(Campaign).order_by(Campaign.deadline)).scalars()]
 

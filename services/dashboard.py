@@ -238,7 +238,7 @@ def agencies_view(as_of: date | None = None, *, district: str | None = None,
                   engine: Engine | None = None) -> AgenciesView:
     """All agencies (of one district, by its code) against the staff deadline, by kind; in each,
     those below 100% first."""
-    district = load_district(as_of, district=district, engine=engine)
+    district = load_district(as_of, district=district, agencies_only=True, engine=engine)
     staff = district.campaign("staff")
     if staff is None:
         return AgenciesView(district.as_of, None, [], True)

@@ -23,6 +23,7 @@ from db import session_scope
 from models import (Agency, AuditEvent, Campaign, Cluster, Commune, CountReport, RosterEntry,
                     UnitChange, Upload, User, utcnow)
 from services import aggregates
+from services.analytics import CampaignInfo, read_campaigns
 from services.auth import Actor
 from services.scope import require_role
 from text import fold, unit_key
@@ -86,15 +87,6 @@ class MergeRecord:
     commune: UnitOption
     on: date
     sources: list[str]
-
-
-@dataclass
-class CampaignRecord:
-    key: str
-    name: str
-    start: date
-    deadline: date
-    target_pct: float
 
 
 # ---------------------------------------------------------------- the units an account acts for
@@ -501,10 +493,9 @@ def _checked(name: str, value):
 # ---------------------------------------------------------------- admin: campaigns
 
 
-def list_campaigns(*, engine: Engine | None = None) -> list[CampaignRecord]:
+def list_campaigns(*, engine: Engine | None = None) -> list[CampaignInfo]:
     with session_scope(engine) as session:
-        return [CampaignRecord(c.key, c.name, c.start, c.deadline, c.target_pct)
-                for c in session.exec(select(Campaign).order_by(Campaign.deadline))]
+        return read_campaigns(session)
 
 
 def update_campaign(actor: Actor, key: str, *, name: str, start: date, deadline: date,

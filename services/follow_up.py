@@ -2,23 +2,24 @@
 platform's account list is imported, those reported registered whom it does not have (marked
 *cần kiểm tra*, `services.verification`).
 
-A person's state is the one of the latest roster listing them (as for the figures). This is the one
-place where names, birth dates and phones are shown: to the commune's own staff (residents of its
-clusters), the agency's own clerk (its staff) and the admin; a leader is refused (`ScopeRefused`).
-Citizen IDs are never stored, so never listed: each person carries their reference instead
-(`services.people.reference`), so that the list, filled in and uploaded again, updates exactly those
-people.
+A person's state is that of their deciding entry (services/figures_rule.py), as for the figures.
+This is the one place where names, birth dates and phones are shown: to the commune's own staff
+(residents of its clusters), the agency's own clerk (its staff) and the admin; a leader is refused
+(`ScopeRefused`). Citizen IDs are never stored, so never listed: each person carries their
+reference instead (`services.people.reference`), so that the list, filled in and uploaded again,
+updates exactly those people.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
+from services.aggregates import deciding_rank
 from services.analytics import load_district
 from services.auth import Actor
 from services.people import reference
@@ -169,14 +170,10 @@ def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[Pers
     """By each person's latest roster entry: the not registered, and the registered whom the
     latest account list does not have (to check; only once a list exists)."""
     unit_column = RosterEntry.cluster_id if unit_model is Cluster else RosterEntry.agency_id
-    latest = select(
-        RosterEntry.id, RosterEntry.campaign, RosterEntry.person_key,
-        unit_column.label("unit_id"), RosterEntry.registered,
-        func.row_number().over(
-            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank"),
-    ).where(RosterEntry.campaign == campaign).subquery()
+    latest = select(RosterEntry.id, RosterEntry.campaign, RosterEntry.person_key,
+                    unit_column.label("unit_id"),
+                    RosterEntry.registered, deciding_rank()
+                    ).where(RosterEntry.campaign == campaign).subquery()
     with session_scope(engine) as session:
         found = verification.live_list(session)
         state = latest.c.registered.is_(False)

@@ -23,6 +23,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from importers.kinds import person_identity
 from importers.report import PersonRow
 from models import Cluster, RosterEntry
 from settings import id_hash_key
@@ -36,20 +37,15 @@ def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
     `unit_id` is the row's cluster or agency and `scope_id` the cluster's commune (residents) or
     the agency (staff).
 
-    Identity: citizen ID where valid, else phone, else folded name + date of birth + unit.
+    Identity: `importers.kinds.person_identity` (the name's basis: folded name, date of birth and
+    the unit's id).
     """
     key = id_hash_key()[:64]
-    citizen_key = citizen_key_function(campaign)
 
     def person_key(row: PersonRow, unit_id: int, scope_id: int) -> str:
-        if row.citizen_id:
-            return citizen_key(row, scope_id)
-        if row.phone:
-            identity = f"{campaign}|phone|{row.phone}"
-        else:
-            born = row.birth_date or row.birth_year or ""
-            identity = f"{campaign}|name|{fold(row.full_name)}|{born}|{unit_id}"
-        return scoped_key(scope_id, _hash(identity, key), key)
+        basis, value = person_identity(row.citizen_id, row.phone, lambda: (
+            f"{fold(row.full_name)}|{row.birth_date or row.birth_year or ''}|{unit_id}"))
+        return scoped_key(scope_id, _hash(f"{campaign}|{basis}|{value}", key), key)
 
     return person_key
 

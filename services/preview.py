@@ -26,7 +26,7 @@ from db import session_scope
 from components.format import day as day_text, number, percent
 from models import Agency, Campaign, Cluster, Commune, District, RosterEntry, open_on
 from services import aggregates
-from services.aggregates import UnitFigures, UnitKey
+from services.figures_rule import Entry, UnitFigures, UnitKey, counts_from, deciding, roster_changes
 from services.units import UnitDirectory, apply_unit_rows
 
 NEW_UPLOAD = math.inf  # the upload a plan would become comes after every upload there is
@@ -58,43 +58,6 @@ ScopeFilter = set[tuple[str, str]]  # the (unit type, code) shown: `scope.units_
 
 
 # ---------------------------------------------------------------- pure: the rule applied to rows
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A person's roster entry as the rule reads it."""
-
-    unit: UnitKey
-    rank: tuple  # (report date, upload id, row id): the highest decides the person's state
-    registered: bool
-    installed: bool
-    since: date  # the registration date, else the roster's report date
-
-    @property
-    def counted(self) -> tuple[int, int]:
-        return int(self.registered), int(self.installed)
-
-
-def deciding(entries: Iterable[Entry]) -> Entry | None:
-    """The entry that decides a person's state: the latest roster listing them."""
-    return max(entries, key=lambda e: e.rank, default=None)
-
-
-def roster_changes(current: dict, planned: dict) -> dict[UnitKey, dict[date, list[int]]]:
-    """Per unit and day, the change of its roster level (registered, installed) once the plan's
-    entries are in: each planned person's deciding entry (`planned`, by person) replaces their
-    current one (`current`) unless that one is later."""
-    changes: dict[UnitKey, dict[date, list[int]]] = defaultdict(dict)
-    for person, new in planned.items():
-        old = current.get(person)
-        if old is not None and old.rank > new.rank:
-            continue
-        for entry, sign in ((old, -1), (new, 1)):
-            if entry is not None and any(entry.counted):
-                change = changes[entry.unit].setdefault(entry.since, [0, 0])
-                change[0] += sign * entry.counted[0]
-                change[1] += sign * entry.counted[1]
-    return changes
 
 
 def rows_after(rows: list[tuple], level_changes: dict[date, list[int]],
@@ -295,7 +258,7 @@ def _planned_entries(plan) -> dict[tuple[str, str], list[Entry]]:
         by_person[entry["campaign"], entry["person_key"]].append(Entry(
             _key(entry["cluster_id"], entry["agency_id"]),
             (entry["report_date"], NEW_UPLOAD, position), bool(entry["registered"]),
-            bool(entry["installed"]), entry["registered_on"] or entry["report_date"]))
+            bool(entry["installed"]), counts_from(entry["registered_on"], entry["report_date"])))
     return by_person
 
 
@@ -311,7 +274,7 @@ def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[s
                 RosterEntry.person_key, RosterEntry.cluster_id, RosterEntry.agency_id,
                 RosterEntry.report_date, RosterEntry.upload_id, RosterEntry.id,
                 RosterEntry.registered, RosterEntry.installed,
-                func.coalesce(RosterEntry.registered_on, RosterEntry.report_date),
+                aggregates.counts_from_column(),
             ).where(RosterEntry.campaign == campaign,
                     RosterEntry.person_key.in_(person_keys[start:start + _BATCH]))
             for (person_key, cluster_id, agency_id, report_date, upload_id, row_id, registered,

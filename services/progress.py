@@ -1,22 +1,22 @@
-"""Registered and installed people per cluster, commune, agency and campaign, as of any date.
+"""Registered and installed people per cluster, commune, agency and campaign, as of any date: the
+`cli.py progress --json` contract (cli.md).
 
-Rules (import-formats.md, "Figures as of a date"):
-- the latest roster listing a person decides their state; they count from their registration date
-  (never after that roster's date), else from the roster's report date;
-- a count report holds from its report date until the unit's next report;
-- where a unit has both, the more recent report date wins; on the same date the count report wins.
+A reader of the daily tables, as the pages are: each unit's figures on the date are the rule of
+services/figures_rule.py applied to its rows (`aggregates.read_levels_on`); communes, districts and
+campaigns add up their open units. Nothing is recounted from the people rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import (Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry,
-                    open_on)
+from models import Agency, Cluster, Commune, District, open_on
+from services.aggregates import ensure_current, read_levels_on
+from services.analytics import CampaignInfo, latest_report_date, read_campaigns
 from text import fold, vietnam_today
 
 
@@ -68,16 +68,13 @@ class DistrictFigure:
     staff_installed: int = 0
 
 
-@dataclass
-class CampaignFigure:
-    key: str
-    name: str
-    start: date
-    deadline: date
-    target_pct: float
-    denominator: int
-    registered: int
-    installed: int
+@dataclass(frozen=True)
+class CampaignFigure(CampaignInfo):
+    """A campaign and its figures."""
+
+    denominator: int = 0
+    registered: int = 0
+    installed: int = 0
 
 
 @dataclass
@@ -120,21 +117,13 @@ def _iso(value):
     return value
 
 
-def latest_report_date(engine: Engine | None = None) -> date | None:
-    """The newest report date in the data (the default as-of date, not the wall clock)."""
-    with session_scope(engine) as session:
-        dates = [session.execute(select(func.max(model.report_date))).scalar()
-                 for model in (RosterEntry, CountReport)]
-    dates = [d for d in dates if d is not None]
-    return max(dates) if dates else None
-
-
 def progress(as_of: date | None = None, *, district: str | None = None,
              engine: Engine | None = None) -> Progress:
     """Every figure the dashboard shows, as of `as_of` (default: the latest report date).
 
     `district`: only that district's communes, clusters and agencies (a city deployment)."""
     as_of = as_of or latest_report_date(engine) or vietnam_today()
+    ensure_current(engine)
     with session_scope(engine) as session:
         districts = list(session.execute(select(District).where(open_on(District, as_of))
                                          .order_by(District.code)).scalars())
@@ -143,9 +132,8 @@ def progress(as_of: date | None = None, *, district: str | None = None,
                                      .order_by(Cluster.code)).scalars())
         agencies = list(session.execute(select(Agency).where(open_on(Agency, as_of))
                                      .order_by(Agency.code)).scalars())
-        campaigns = list(session.execute(select(Campaign).order_by(Campaign.deadline)).scalars())
-        roster = _roster_figures(session, as_of)
-        counts = _count_figures(session, as_of)
+        campaigns = read_campaigns(session)
+        levels = read_levels_on(session, as_of)
 
     district_code = {d.id: d.code for d in districts}
     if district is not None:
@@ -163,13 +151,13 @@ def progress(as_of: date | None = None, *, district: str | None = None,
         figure = ClusterFigure(cluster.code, cluster.name, commune_code=commune.code,
                                population=cluster.population,
                                target_population=cluster.target_population)
-        _combine(figure, roster.get(("c", cluster.id)), counts.get(("c", cluster.id)))
+        _take(figure, levels.get(("cluster", cluster.id)))
         result.clusters.append(figure)
     for agency in agencies:
         commune = commune_by_id.get(agency.commune_id)
         figure = AgencyFigure(agency.code, agency.name, commune_code=commune.code if commune else None,
                               kind=agency.kind, staff=agency.staff)
-        _combine(figure, roster.get(("a", agency.id)), counts.get(("a", agency.id)))
+        _take(figure, levels.get(("agency", agency.id)))
         result.agencies.append(figure)
 
     by_commune = {c.code: CommuneFigure(c.code, c.name, district_code.get(c.district_id))
@@ -214,60 +202,6 @@ def _district_figures(districts, result: Progress, communes, agencies) -> list[D
     return list(totals.values())
 
 
-def _combine(figure: UnitFigure, roster: tuple | None, count: tuple | None) -> None:
-    """Roster or count report, whichever is more recent (the count report on the same date)."""
-    roster_date = roster[2] if roster else None
-    if count is not None and (roster_date is None or count[2] >= roster_date):
-        figure.registered, figure.installed, figure.last_report = count
-        return
-    if roster is not None:
-        figure.registered, figure.installed, figure.last_report = roster
-
-
-def _roster_figures(session, as_of: date) -> dict[tuple[str, int], tuple[int, int, date | None]]:
-    """(registered, installed, last roster date <= as_of) per unit, from each person's latest entry."""
-    ranked = select(
-        RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.registered,
-        RosterEntry.installed, RosterEntry.report_date,
-        func.coalesce(RosterEntry.registered_on, RosterEntry.report_date).label("since"),
-        func.row_number().over(
-            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank"),
-    ).subquery()
-    counts_from = ranked.c.since <= as_of
-    query = select(
-        ranked.c.cluster_id, ranked.c.agency_id,
-        func.sum(case((and_(ranked.c.registered, counts_from), 1), else_=0)),
-        func.sum(case((and_(ranked.c.installed, counts_from), 1), else_=0)),
-    ).where(ranked.c.rank == 1).group_by(ranked.c.cluster_id, ranked.c.agency_id)
-    figures = {}
-    for cluster_id, agency_id, registered, installed in session.execute(query):
-        figures[_unit(cluster_id, agency_id)] = (int(registered or 0), int(installed or 0), None)
-    last = select(RosterEntry.cluster_id, RosterEntry.agency_id, func.max(RosterEntry.report_date)) \
-        .where(RosterEntry.report_date <= as_of) \
-        .group_by(RosterEntry.cluster_id, RosterEntry.agency_id)
-    for cluster_id, agency_id, last_date in session.execute(last):
-        key = _unit(cluster_id, agency_id)
-        registered, installed, _ = figures.get(key, (0, 0, None))
-        figures[key] = (registered, installed, last_date)
-    return figures
-
-
-def _count_figures(session, as_of: date) -> dict[tuple[str, int], tuple[int, int, date]]:
-    """(registered, installed, report date) of each unit's latest count report on or before as_of."""
-    ranked = select(
-        CountReport.cluster_id, CountReport.agency_id, CountReport.registered,
-        CountReport.installed, CountReport.report_date,
-        func.row_number().over(
-            partition_by=(CountReport.cluster_id, CountReport.agency_id),
-            order_by=(CountReport.report_date.desc(), CountReport.upload_id.desc(),
-                      CountReport.id.desc())).label("rank"),
-    ).where(CountReport.report_date <= as_of).subquery()
-    query = select(ranked.c.cluster_id, ranked.c.agency_id, ranked.c.registered,
-                   ranked.c.installed, ranked.c.report_date).where(ranked.c.rank == 1)
-    return {_unit(c, a): (reg, inst, day) for c, a, reg, inst, day in session.execute(query)}
-
-
-def _unit(cluster_id: int | None, agency_id: int | None) -> tuple[str, int]:
-    return ("c", cluster_id) if cluster_id is not None else ("a", agency_id)
+def _take(figure: UnitFigure, level: tuple[int, int, date | None] | None) -> None:
+    if level is not None:
+        figure.registered, figure.installed, figure.last_report = level

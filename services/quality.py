@@ -167,7 +167,7 @@ def data_quality(as_of: date | None = None, *, district: str | None = None,
                  stale_days: int = DEFAULT_STALE_DAYS, engine: Engine | None = None
                  ) -> DataQuality:
     """Everything the data-quality page shows, as of a date (for one district, by its code)."""
-    district = load_district(as_of, district=district, engine=engine)
+    district = load_district(as_of, district=district, series=False, engine=engine)
     residents = district.campaign("residents")
     periods = (reporting_periods(residents.start, district.as_of, stale_days)
                if residents else [])

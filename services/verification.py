@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from db import session_scope
 from models import AccountEntry, RosterEntry, Upload
+from services import aggregates
 from services.analytics import District, UnitInfo, load_district
 from services.auth import Actor
 from text import fold
@@ -171,11 +172,7 @@ def _latest_entries():
     return select(
         RosterEntry.campaign, RosterEntry.person_key, RosterEntry.cluster_id,
         RosterEntry.agency_id, RosterEntry.registered,
-        func.coalesce(RosterEntry.registered_on, RosterEntry.report_date).label("since"),
-        func.row_number().over(
-            partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-            order_by=(RosterEntry.report_date.desc(), RosterEntry.upload_id.desc(),
-                      RosterEntry.id.desc())).label("rank")).subquery()
+        aggregates.counts_from_column().label("since"), aggregates.deciding_rank()).subquery()
 
 
 def has_account(latest, list_id: int, day: date | None):

@@ -655,13 +655,17 @@ def test_short_csv_rows_are_read(tmp_path):
 
 def test_person_identity_follows_the_spec():
     from importers.kinds import person_identity
+    from text import fold
     a = PersonRow("S", 2, "Nguyễn Văn An", citizen_id="001090001234", phone="0912345678", cluster="Thôn 1")
     b = PersonRow("S", 3, "Nguyễn Văn An", phone="0912345678", cluster="Thôn 1")
     c = PersonRow("S", 4, "NGUYEN VAN AN", birth_year=1980, cluster="Thôn 01")
     d = PersonRow("S", 5, "Nguyễn Văn An", birth_year=1980, cluster="Thôn 1")
-    assert person_identity(a) == ("citizen_id", "001090001234")
-    assert person_identity(b) == ("phone", "0912345678")
-    assert person_identity(c)[0] == "name" and person_identity(c) == person_identity(d)
+    def identity(row):
+        return person_identity(row.citizen_id, row.phone, lambda: (fold(row.full_name),
+                                                                   row.birth_year))
+    assert identity(a) == ("id", "001090001234")
+    assert identity(b) == ("phone", "0912345678")
+    assert identity(c) == identity(d) == ("name", ("nguyen van an", 1980))
 
 
 @pytest.mark.parametrize("name", ["danh-muc-don-vi.xlsx", "dong-thap-bao-cao-05-8.xlsx",

@@ -3,6 +3,7 @@ identifiers each file carries (import-formats.md, "People and duplicates"), and 
 an identifier that contradicts makes another person."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from sqlalchemy import func, select
@@ -10,8 +11,10 @@ from sqlalchemy import func, select
 from db import session_scope
 from models import RosterEntry
 from services.imports import import_file
-from services.people import reference
+from importers.report import PersonRow
+from services.people import person_key_function, reference, scoped_key
 from services.progress import progress
+from settings import id_hash_key
 from tests.accounts_helpers import account
 from tests.workbooks import xlsx_bytes
 
@@ -107,3 +110,19 @@ def test_a_follow_up_reference_typed_in_lower_case_still_finds_its_person(distri
     done = import_file(typed, "lai.xlsx", actor=clerk, as_of=date(2024, 8, 9), engine=district)
     assert (done.status, done.warnings) == ("imported", [])
     assert (people_known(district), registered(district, "THOAN-05", date(2024, 8, 9))) == (1, 1)
+
+
+def _identity_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), key=id_hash_key()[:64], digest_size=16).hexdigest()
+
+
+def test_a_person_is_known_by_citizen_id_else_phone_else_name_birth_and_unit():
+    key = person_key_function("residents")
+    by_id = PersonRow("S", 2, "An", citizen_id="001090001234", phone="0912345678")
+    by_phone = PersonRow("S", 3, "An", phone="0912345678")
+    by_name = PersonRow("S", 4, "Nguyễn Văn An", birth_date=date(1980, 5, 1))
+    assert key(by_id, 7, 3) == scoped_key(3, _identity_hash("residents|id|001090001234"))
+    assert key(by_phone, 7, 3) == scoped_key(3, _identity_hash("residents|phone|0912345678"))
+    assert key(by_name, 7, 3) == scoped_key(
+        3, _identity_hash("residents|name|nguyen van an|1980-05-01|7"))
+    assert key(by_id, 7, 4) != key(by_id, 7, 3)  # another commune: another person

@@ -15,8 +15,7 @@ from sqlalchemy import event
 from db import session_scope
 from importers.parse import parse_file
 from services.imports import import_file, plan_import
-from services.preview import (NEW_UPLOAD, Entry, Figures, deciding, figures_on, roster_changes,
-                              rows_after, unit_changes)
+from services.preview import Figures, figures_on, rows_after, unit_changes
 from services.progress import progress
 from services.units import load_directory
 from tests.conftest import sample
@@ -92,18 +91,6 @@ def preview_then_import(engine, data: bytes, name: str, **options) -> list:
 
 
 # ---------------------------------------------------------------- the pure part
-
-
-def test_a_persons_latest_entry_decides_and_a_new_upload_wins_on_the_same_date():
-    old = Entry(("cluster", 1), (date(2024, 8, 5), 7, 70), True, True, date(2024, 8, 1))
-    same_day = Entry(("cluster", 2), (date(2024, 8, 5), NEW_UPLOAD, 0), True, False,
-                     date(2024, 8, 3))
-    earlier = Entry(("cluster", 2), (date(2024, 8, 4), NEW_UPLOAD, 1), False, False,
-                    date(2024, 8, 4))
-    assert deciding([old, same_day, earlier]) is same_day
-    assert roster_changes({"p": old}, {"p": same_day}) == {
-        ("cluster", 1): {date(2024, 8, 1): [-1, -1]}, ("cluster", 2): {date(2024, 8, 3): [1, 0]}}
-    assert roster_changes({"p": old}, {"p": earlier}) == {}
 
 
 def test_a_units_rows_after_a_plan_move_its_level_from_a_day_on():
