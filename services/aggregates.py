@@ -413,7 +413,10 @@ def _compute(session: Session, clusters: list[int] | None,
     deltas: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
     for cluster_id, agency_id, since, registered, installed in _roster_deltas(
             session, None if everything else unit_filter):
-        deltas[_key(cluster_id, agency_id)][since] = (int(registered), int(installed))
+        # one unit's people may come in several batches: their counts add up
+        day = deltas[_key(cluster_id, agency_id)]
+        before = day.get(since, (0, 0))
+        day[since] = (before[0] + int(registered), before[1] + int(installed))
     reports: dict[UnitKey, dict[date, int]] = defaultdict(dict)
     for cluster_id, agency_id, day, first in session.execute(
             select(RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.report_date,
@@ -451,6 +454,9 @@ def _count_rows(session: Session, unit_filter):
         yield _key(cluster_id, agency_id), day, registered, installed, first
 
 
+PEOPLE_BATCH = 5_000  # person keys per ranking query (bound parameters stay well under limits)
+
+
 def _roster_deltas(session: Session, unit_filter) -> list[tuple]:
     """Per unit and day: how many people start to count that day (registered, installed), from
     each person's latest roster entry; with a filter, in those units only. Then only the people
@@ -465,10 +471,10 @@ def _roster_deltas(session: Session, unit_filter) -> list[tuple]:
         people[campaign].append(person_key)
     rows = []
     for campaign, keys in people.items():
-        for start in range(0, len(keys), 5_000):
+        for start in range(0, len(keys), PEOPLE_BATCH):
             rows += session.execute(_latest_entries_by_unit(
                 and_(RosterEntry.campaign == campaign,
-                     RosterEntry.person_key.in_(keys[start:start + 5_000])), unit_filter))
+                     RosterEntry.person_key.in_(keys[start:start + PEOPLE_BATCH])), unit_filter))
     return rows
 
 

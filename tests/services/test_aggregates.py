@@ -10,6 +10,8 @@ from sqlalchemy import or_
 from db import session_scope
 from importers.report import UnitRow
 from services import aggregates
+from services.imports import import_file
+from services.progress import progress
 from services.units import apply_unit_rows
 from tests.dashboard_data import add_counts, add_roster, cluster_id, d
 from tests.services.test_city_rollup import area_rows, city
@@ -77,3 +79,20 @@ def test_the_units_deltas_are_those_of_the_whole_ranking(engine):
         mine = sorted(tuple(r) for r in aggregates._roster_deltas(session, lambda m: or_(
             m.cluster_id.in_(ids), m.agency_id.in_([]))))
     assert mine and mine == [r for r in everything if r[0] in ids]
+
+
+def test_a_units_people_ranked_in_several_batches_add_up(district, monkeypatch):
+    """An import follows its units' people in batches of person keys: a cluster whose people span
+    several batches gets the sum of them all (it once got only the last batch's, 5,000 of 20,000)."""
+    monkeypatch.setattr(aggregates, "PEOPLE_BATCH", 2)
+    header = "Họ và tên,Số CCCD,Thôn,Đã cài đặt,Đã tạo tài khoản"
+    first = import_file(f"{header}\nNgười khác,001090000099,Cụm 2,,".encode(), "cum-2.csv",
+                        commune="DONGTHAP", as_of=d(9), engine=district)  # the tables now exist
+    assert first.status == "imported"
+    rows = ["Họ và tên,Số CCCD,Thôn,Đã cài đặt,Đã tạo tài khoản"] + [
+        f"Người {n},0010900000{n:02d},Cụm 1,x,{'x' if n % 3 else ''}" for n in range(7)]
+    outcome = import_file("\n".join(rows).encode(), "cum-1.csv", commune="DONGTHAP",
+                          as_of=d(10), engine=district)
+    assert (outcome.status, outcome.rows_accepted) == ("imported", 7)
+    figure = progress(d(10), engine=district).campaign("residents")
+    assert (figure.registered, figure.installed) == (4, 7)  # n = 1, 2, 4, 5 registered
