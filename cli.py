@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "import":  # the reader's fork server starts while the rest is imported
+        from importers.isolated import warm_up
+        warm_up()
     from settings import check
     check()
     from db import migrate

@@ -10,7 +10,6 @@ final as-of date).
 from __future__ import annotations
 
 import gc
-import pickle
 import re
 from datetime import date, datetime
 from itertools import islice
@@ -21,7 +20,8 @@ from importers.kinds import (BUILDERS, BuildContext, SheetPlan, detect_kind, fit
 from importers.normalise import Invalid, parse_date
 from importers.isolated import run_isolated
 from importers.read import RawSheet, check, read_sheets
-from importers.report import KIND_LABELS, FileRefused, ImportReport, Kind, ParsedFile, SheetCells
+from importers.report import (KIND_LABELS, FileRefused, ImportReport, Kind, PackedRows, ParsedFile,
+                              SheetCells)
 from text import fold
 
 MAX_HINTS = 50  # title texts kept as unit hints
@@ -128,7 +128,7 @@ def _cells(sheet: RawSheet, plan: SheetPlan) -> SheetCells:
     """The sheet's cells as written (not merge-filled), for the rows-to-fix workbook."""
     end = plan.header.last + 1
     return SheetCells(sheet.name, sheet.first_row, sheet.rows[:end], plan.header.first,
-                      pickle.dumps(sheet.rows[end:], protocol=pickle.HIGHEST_PROTOCOL))
+                      PackedRows(sheet.rows[end:]))
 
 
 def plan_sheet(sheet: RawSheet, kind: Kind | None = None) -> SheetPlan | None:

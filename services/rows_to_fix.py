@@ -32,13 +32,13 @@ def rows_to_fix(parsed: ParsedFile, errors: list[RowProblem]) -> ExcelFile | Non
             is_header = index > cells.header_first
             put_row(out, index, [_cell(v) for v in line], header=is_header, border=is_header)
         put_row(out, len(cells.head), [REASON], first_column=width + 1, header=True)
-        data, data_row = cells.data_rows(), cells.first_row + len(cells.head)
+        data, data_row = cells.data, cells.first_row + len(cells.head)
         next_row = len(cells.head) + 1
         for excel_row in wanted:
             index = excel_row - data_row
             if not 0 <= index < len(data):
                 continue
-            line = [_cell(v) for v in data[index]]
+            line = [_cell(v) for v in data.row(index)]
             put_row(out, next_row, line + [""] * (width - len(line)) +
                     ["; ".join(reasons[(cells.name, excel_row)])])
             next_row += 1
