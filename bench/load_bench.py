@@ -65,7 +65,7 @@ FIGURES_JS = """([title, metrics, charts, code]) => {
     && !document.querySelector('[data-testid=stStatusWidget]')
     && !document.querySelector('[data-testid=stException]');
 }"""
-OVERVIEW = ("Tổng quan", 2, 3, 1)
+OVERVIEW = ("Tổng quan", 2, 5, 1)  # two curves, two daily charts, the ranking
 COMMUNE = ("Xã, thị trấn", 1, 2, 0)
 
 
