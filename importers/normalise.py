@@ -288,7 +288,8 @@ _SEVERAL = re.compile(r"[,;/\n–]| - ")
 def phone(value, *, untyped: bool = False) -> str:
     """10 digits starting with 0; '' when empty. `+84`/`84` (and `+84 (0)`) become 0; spaces, dots,
     dashes and brackets are ignored; a 9-digit number cell (or csv value) gets its 0 back; of several
-    numbers the first is kept. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
+    numbers the first is kept; a landline written as text (0 + area code 2x + 8 digits) is kept as
+    written. Raises `Invalid('invalid-phone')`, and `Invalid('citizen-id-in-phone')`
     (its `shown` masked) where any of the numbers is what `citizen_id` takes as a citizen ID: a row
     error."""
     if value is None or value == "":
@@ -334,6 +335,9 @@ def _one_phone(text: str, number: bool, bad: Invalid) -> str:
         digits = "0" + digits
     if len(digits) == 10 and digits[0] == "0":
         return digits
+    if not number and len(digits) == 11 and digits.startswith("02"):
+        kept = text.strip()  # a landline, `(024) 3388 1234`: kept as given, not a mobile
+        return kept if len(kept) <= 20 else digits  # (the column holds 20 characters)
     try:
         found = citizen_id(digits, untyped=number)
     except Invalid:
