@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from importers.normalise import Invalid, phone
 from importers.report import ParsedFile, RowProblem
 from services.excel import ExcelFile, new_workbook, put_row, save, set_widths, sheet_title
 
 REASON = "Lý do"
+CITIZEN_ID_IN_PHONE = "citizen-id-in-phone"
 
 
 def rows_to_fix(parsed: ParsedFile, errors: list[RowProblem]) -> ExcelFile | None:
@@ -16,9 +18,12 @@ def rows_to_fix(parsed: ParsedFile, errors: list[RowProblem]) -> ExcelFile | Non
     Made from the cells the parse kept (`parsed.sheets`): the file is not read again. Titles are
     kept so that the fixed file is read the same way (commune, report date)."""
     reasons: dict[tuple[str, int], list[str]] = {}
+    masked: dict[tuple[str, int], list[RowProblem]] = {}  # never a citizen ID in clear
     for problem in errors:
         if problem.row is not None:
             reasons.setdefault((problem.sheet, problem.row), []).append(_reason(problem))
+            if problem.code == CITIZEN_ID_IN_PHONE:
+                masked.setdefault((problem.sheet, problem.row), []).append(problem)
     if not reasons:
         return None
     book, taken = new_workbook(), set()
@@ -39,6 +44,8 @@ def rows_to_fix(parsed: ParsedFile, errors: list[RowProblem]) -> ExcelFile | Non
             if not 0 <= index < len(data):
                 continue
             line = [_cell(v) for v in data.row(index)]
+            for problem in masked.get((cells.name, excel_row), []):
+                line = _masked(line, cells.head, problem)
             put_row(out, next_row, line + [""] * (width - len(line)) +
                     ["; ".join(reasons[(cells.name, excel_row)])])
             next_row += 1
@@ -47,6 +54,26 @@ def rows_to_fix(parsed: ParsedFile, errors: list[RowProblem]) -> ExcelFile | Non
         return None
     stem = parsed.report.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return save(book, f"{stem}-dong-can-sua.xlsx")
+
+
+def _masked(line: list, head: list[list], problem: RowProblem) -> list:
+    """The row with the citizen ID typed into the phone column replaced by its masked form: in
+    the column the problem names (the header's last part), else in every cell that reads as one."""
+    name = (problem.column or "").rsplit(" › ", 1)[-1].strip()
+    columns = {j for row in head for j, v in enumerate(row) if isinstance(v, str) and v.strip() == name}
+    out = list(line)
+    for j, value in enumerate(out):
+        if j in columns or (not columns and _is_citizen_id_in_phone(value)):
+            out[j] = problem.value
+    return out
+
+
+def _is_citizen_id_in_phone(value) -> bool:
+    try:
+        phone(value)
+    except Invalid as problem:
+        return problem.code == CITIZEN_ID_IN_PHONE
+    return False
 
 
 def _reason(problem: RowProblem) -> str:

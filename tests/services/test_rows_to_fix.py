@@ -11,7 +11,7 @@ from services.imports import import_file, prepare_import
 from services.rows_to_fix import rows_to_fix
 from tests.accounts_helpers import account
 from tests.conftest import sample
-from tests.workbooks import roster
+from tests.workbooks import roster, xlsx_bytes
 
 
 def test_rejected_rows_keep_their_cells_and_say_why_at_their_excel_row(district):
@@ -80,3 +80,20 @@ def test_rows_to_fix_never_reads_the_file_again(district, monkeypatch):
     monkeypatch.setattr("importers.parse.read_sheets", no_read)
     sheet = load_workbook(io.BytesIO(rows_to_fix(prepared.parsed, prepared.outcome.errors).data)).active
     assert [c.value for c in sheet[4]][:3] == [1, "Trần Thị Bình", "001000000002"]
+
+
+def test_a_citizen_id_typed_into_the_phone_column_comes_back_masked(district):
+    """The one value never given back as written (import-formats.md, phones): the rows to fix
+    quote it masked, in its own cell, and leave the citizen-ID column as written."""
+    clerk = account(district, "xa.thoan", "commune", commune="THOAN")
+    data = xlsx_bytes(("Danh sách", [["UBND XÃ THỌ AN"], [],
+                                     ["STT", "Họ và tên", "Số CCCD", "Số điện thoại", "Thôn",
+                                      "Đã tạo tài khoản"],
+                                     [1, "Nguyễn Văn An", "001000000001", "001123456789", "Cụm 1", "x"],
+                                     [2, "Trần Thị Bình", "001000000002", "0912345678", "Cụm 1", "x"]]))
+    prepared = prepare_import(data, "ds.xlsx", actor=clerk, engine=district)
+    assert [e.code for e in prepared.outcome.errors] == ["citizen-id-in-phone"]
+    fix = rows_to_fix(prepared.parsed, prepared.outcome.errors)
+    rows = [list(r) for r in load_workbook(io.BytesIO(fix.data))["Danh sách"].iter_rows(values_only=True)]
+    assert rows[3][:5] == [1, "Nguyễn Văn An", "001000000001", "0011•••••789", "Cụm 1"]
+    assert not any("001123456789" in str(v) for row in rows for v in row)
