@@ -8,6 +8,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from errors import UserError
+
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
 KEY_FILE = DATA_DIR / ".secret_key"
@@ -16,7 +18,7 @@ _KEY, _HEX = re.compile(r"[0-9a-fA-F]{64}"), re.compile(r"[0-9a-fA-F]*")
 log = logging.getLogger(__name__)
 
 
-class SettingsError(RuntimeError):
+class SettingsError(UserError, RuntimeError):
     """A setting the app and the command line cannot start with (a Vietnamese message)."""
 
 

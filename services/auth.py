@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import session_scope
+from errors import UserError
 from models import AuditEvent, User, utcnow
 from services.units import load_directory
 from settings import id_hash_key
@@ -35,7 +36,7 @@ SIGN_IN_FAILED = (f"Sai tên đăng nhập hoặc mật khẩu, hoặc tài kho�
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A Vietnamese message for the user: bad input, unknown unit, wrong password, locked."""
 
 

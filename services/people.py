@@ -24,6 +24,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from importers.kinds import person_identity
+from importers.problems import Problem
 from importers.report import PersonRow
 from models import Cluster, RosterEntry
 from settings import id_hash_key
@@ -111,14 +112,10 @@ class Listed:
     citizen_key: str | None
 
 
-UNKNOWN_REFERENCE = ("Mã tham chiếu “{value}” không thuộc danh sách của đơn vị: người này được "
-                     "nhận biết theo số CCCD, số điện thoại hoặc họ tên và ngày sinh.")
-
-
 def recognise(session, campaign: str, listed: list[Listed],
-              warn: Callable[[PersonRow, str, str], None]) -> None:
+              warn: Callable[..., None]) -> None:
     """Give each listed row the key of the person its scope already knows it to be, if any
-    (reads only). `warn(row, code, message)` reports a reference that its scope does not know."""
+    (reads only). `warn(row, problem, **values)` reports a reference that its scope does not know."""
     if not listed:
         return
     if _any_entries(session, campaign, {item.scope_id for item in listed}):
@@ -136,7 +133,7 @@ def recognise(session, campaign: str, listed: list[Listed],
                 item.key = found
                 people.learn(item)
                 continue
-            warn(item.row, "unknown-reference", UNKNOWN_REFERENCE.format(value=ref))
+            warn(item.row, Problem.UNKNOWN_REFERENCE, value=ref)
         item.key = people.match(item) or item.key
         people.learn(item)
 
