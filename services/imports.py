@@ -35,7 +35,7 @@ from services import aggregates, people, scope
 from services.auth import Actor
 from services.preview import FigureChange, cautions, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
-from settings import id_hash_key
+from settings import current
 from text import fold, local_time, vietnam_today
 
 log = logging.getLogger(__name__)
@@ -373,7 +373,7 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                  as_of: date | None, file_date: date, session: Session | None) -> list[dict]:
     entries, listed = [], []
     key_of = people.person_key_function(kind)
-    hash_key = id_hash_key()[:64]
+    hash_key = current().id_key
     citizen_key_of = people.citizen_key_function(kind)
     for row in rows:
         if kind == "staff":
@@ -417,7 +417,7 @@ def _plan_accounts(rows: list[AccountRow], directory: UnitDirectory, report: Imp
     """The platform's accounts, their identifiers hashed (never kept in clear). An account made
     after the list's date counts from that date; an unknown commune is only a warning (the
     commune helps count the accounts that match nobody, nothing else)."""
-    hash_key = id_hash_key()[:64]
+    hash_key = current().id_key
     communes: dict[str, int | None] = {}
     accounts = []
     for row in rows:

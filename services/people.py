@@ -27,7 +27,7 @@ from importers.kinds import person_identity
 from importers.problems import Problem
 from importers.report import PersonRow
 from models import Cluster, RosterEntry
-from settings import id_hash_key
+from settings import current
 from text import fold
 
 _BATCH = 5_000  # keys per IN (...) query
@@ -41,7 +41,7 @@ def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
     Identity: `importers.kinds.person_identity` (the name's basis: folded name, date of birth and
     the unit's id).
     """
-    key = id_hash_key()[:64]
+    key = current().id_key
 
     def person_key(row: PersonRow, unit_id: int, scope_id: int) -> str:
         basis, value = person_identity(row.citizen_id, row.phone, lambda: (
@@ -57,13 +57,13 @@ def match_key(basis: str, value: str | None, key: bytes | None = None) -> str | 
     same on both sides, never the value in clear. None for no value."""
     if not value:
         return None
-    return _hash(f"account|{basis}|{value}", key if key is not None else id_hash_key()[:64])
+    return _hash(f"account|{basis}|{value}", key if key is not None else current().id_key)
 
 
 def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None]:
     """The keyed hash of a row's citizen ID within its scope (None without one): the key of a
     person first known by that ID, kept with each entry that gives it (`RosterEntry.citizen_key`)."""
-    key = id_hash_key()[:64]
+    key = current().id_key
 
     def citizen_key(row: PersonRow, scope_id: int) -> str | None:
         if not row.citizen_id:
@@ -76,7 +76,7 @@ def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None
 def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> str:
     """The person key within a scope (a commune id for residents, an agency id for staff), from
     the identity's keyed hash."""
-    return _hash(f"{scope_id}|{identity_key}", key if key is not None else id_hash_key()[:64])
+    return _hash(f"{scope_id}|{identity_key}", key if key is not None else current().id_key)
 
 
 def _hash(text: str, key: bytes) -> str:
