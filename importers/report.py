@@ -16,7 +16,6 @@ from errors import UserError
 from importers.problems import Problem
 
 Kind = Literal["units", "residents", "staff", "counts", "accounts"]
-KINDS: tuple[Kind, ...] = ("units", "residents", "staff", "counts", "accounts")
 KIND_LABELS = {
     "units": "danh mục đơn vị",
     "residents": "danh sách người dân",
@@ -135,9 +134,6 @@ class AccountRow:
     created_on: date | None = None
     commune: str | None = None
     report_date: date | None = None
-
-
-Row = PersonRow | CountRow | UnitRow | AccountRow
 
 
 @dataclass

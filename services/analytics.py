@@ -26,7 +26,6 @@ from services.figures_rule import UnitFigures
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
-STATUSES = ("reached", "on_track", "at_risk", "behind", "no_target")
 
 # ---------------------------------------------------------------- figures (pure)
 
