@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import outcome
-from components.format import day, moment, number
+from formats import day, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from models import utcnow

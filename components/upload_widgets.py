@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components import outcome as outcomes
-from components.format import day, file_size, moment, number
+from formats import day, file_size, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from importers.report import KIND_LABELS

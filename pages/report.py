@@ -1,7 +1,7 @@
 """Báo cáo: the workbook for the city, as of a date (also `python cli.py export`)."""
 import streamlit as st
 
-from components import format as fmt
+import formats as fmt
 from components import widgets
 from components import cached
 from components.safe_text import plain

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
-from components import format as fmt
+import formats as fmt
 from services.analytics import District, Standing, load_district
 from services.verification import Checked, Verification, verification
 from services.dashboard import (CampaignProgress, UnitProgress, agency_groups, campaign_progress,

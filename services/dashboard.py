@@ -11,7 +11,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from components import format as fmt
+import formats as fmt
 from db import session_scope
 from models import AuditEvent, Commune, District as DistrictRow, open_on
 from services.aggregates import data_version

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from components.format import number
+from formats import number
 from db import get_engine
 from services.directory import list_campaigns, update_campaign
 from services.progress import progress
