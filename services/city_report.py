@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
 import formats as fmt
-from services.analytics import District, Standing, load_district
+from services.analytics import UnitHistories, Standing, load_unit_histories
 from services.verification import Checked, Verification, verification
 from services.dashboard import (CampaignProgress, UnitProgress, agency_groups, campaign_progress,
                                 commune_progress, rank, unit_progress)
@@ -42,7 +42,7 @@ _BOLD = Font(bold=True)
 
 def workbook(as_of: date | None = None, *, engine: Engine | None = None) -> tuple[date, bytes]:
     """(the as-of date used, the .xlsx file's bytes)."""
-    district = load_district(as_of, engine=engine)
+    district = load_unit_histories(as_of, engine=engine)
     checked = verification(district.as_of, engine=engine)
     book = Workbook()
     book.remove(book.active)
@@ -82,7 +82,7 @@ def _place() -> str:
     return place if current().deployment_kind == "thành phố" else f"{place}, thành phố Hà Nội"
 
 
-def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
+def _sheet(sheet: Worksheet, district: UnitHistories, progress: CampaignProgress,
            checked: Verification | None) -> None:
     """The campaign's tables; the last two columns (reported beside what the platform's account
     list confirms) stay blank while there is no list, or where nothing can be checked."""
