@@ -14,10 +14,10 @@ from models import utcnow
 from text import vietnam_today
 from services.accounts import AccountSummary, create_account, reset_password, set_active
 from services.auth import ROLES, Actor
-from services.directory import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
-                                MergeRecord, UnitRecord, agencies_in_scope, close_unit,
-                                communes_in_scope, list_merges, list_units, merge_communes,
-                                plan_merge, reopen_unit, undo_merge, update_unit)
+from services.admin import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
+                            MergeRecord, UnitRecord, agencies_in_scope, close_unit,
+                            communes_in_scope, list_merges, list_units, merge_communes,
+                            plan_merge, reopen_unit, undo_merge, update_unit)
 
 COLUMN_LABELS = {"code": "Mã", "name": "Tên", "commune": "Xã, thị trấn", "kind": "Loại",
                  "households": "Số hộ", "population": "Số nhân khẩu",

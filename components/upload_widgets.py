@@ -17,8 +17,8 @@ from components.safe_text import plain
 from components.tables import show_table
 from importers.report import KIND_LABELS
 from services.auth import Actor
-from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
-                                find_commune)
+from services.admin import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
+                            find_commune)
 from services.imports import (FigureChange, ImportOutcome, PreparedImport, commit_import,
                               prepare_import)
 from services.rows_to_fix import rows_to_fix

@@ -4,7 +4,7 @@ import streamlit as st
 from components import outcome
 from components.session import signed_in_actor
 from components.safe_text import plain
-from services.directory import list_campaigns, update_campaign
+from services.admin import list_campaigns, update_campaign
 
 actor = signed_in_actor()
 st.title("Chiến dịch")

@@ -9,7 +9,7 @@ from importers.problems import Problem
 from importers.report import FileRefused
 from services.auth import AccountError
 from services.demo import DemoRefused
-from services.directory import DirectoryError
+from services.admin import DirectoryError
 from services.imports import ImportContextError
 from services.scope import ScopeRefused
 from services.uploads import UndoRefused

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 SCRIPT = """
 import streamlit as st
 from components import outcome
-from services.directory import DirectoryError
+from services.admin import DirectoryError
 
 def refuse():
     raise DirectoryError("Mã *CUM1* đã có.")

@@ -20,7 +20,7 @@ from models import Agency, Cluster, Commune, open_on
 from services import dashboard
 from services.analytics import load_unit_histories
 from services.auth import Actor
-from services.directory import DirectoryError, merge_communes
+from services.admin import DirectoryError, merge_communes
 from services.imports import import_file
 from services.units import apply_unit_rows
 from services.uploads import UndoRefused, undo_upload

@@ -253,7 +253,7 @@ def test_commit_rechecks_the_same_content_landed_since_the_preview(district):
 
 def test_commit_plans_again_when_the_directory_changed_since_the_preview(district):
     """A cluster closed between the preview and the confirm: its rows are no longer accepted."""
-    from services import directory
+    from services import admin
     from services.auth import Actor
     from services.imports import DIRECTORY_CHANGED, commit_import, prepare_import
     prepared = prepare_import(count_report([["Cụm 1", 100, 90], ["Cụm 2", 50, 40]]), "bc.xlsx",
@@ -261,7 +261,7 @@ def test_commit_plans_again_when_the_directory_changed_since_the_preview(distric
     assert prepared.outcome.rows_accepted == 2
     with session_scope(district) as session:
         cum2 = session.execute(text("SELECT id FROM cluster WHERE code = 'DONGTHAP-02'")).scalar_one()
-    directory.close_unit(Actor("quantri", "admin"), "cluster", cum2, date(2024, 8, 1), engine=district)
+    admin.close_unit(Actor("quantri", "admin"), "cluster", cum2, date(2024, 8, 1), engine=district)
     done = commit_import(prepared, engine=district)
     assert (done.status, done.rows_accepted, done.rows_rejected) == ("imported", 1, 1)
     assert DIRECTORY_CHANGED in done.notes
