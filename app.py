@@ -9,9 +9,10 @@ from components.navigation_sign_in import signed_out_page
 from components.phone import sidebar_closes_on_narrow_screens
 from components.session import current_actor
 from components.streamlit_text import vietnamese_widgets
-from settings import startup_problem
+from settings import current, startup_problem
 
-st.set_page_config(page_title="Theo dõi iHaNoi — Đan Phượng", page_icon="📱", layout="wide")
+st.set_page_config(page_title=f"Theo dõi iHaNoi — {current().deployment}", page_icon="📱",
+                   layout="wide")
 vietnamese_widgets()
 if problem := startup_problem():  # e.g. a TRACKER_ID_KEY that is not 64 hex characters
     st.error(problem)

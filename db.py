@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from settings import ROOT, database_url, private_database_file
+from settings import ROOT, current, private_database_file
 
 
 sqlite3.register_adapter(date, date.isoformat)  # as SQLAlchemy stores dates (raw bulk inserts)
@@ -59,7 +59,7 @@ def _engine_for(url: str) -> Engine:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    return _engine_for(url or database_url())
+    return _engine_for(url or current().database_url)
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Configuration from the environment. Secrets never live in the repository."""
+"""Configuration from the environment, read once (`current()`). Secrets never live in the
+repository."""
 from __future__ import annotations
 
 import logging
@@ -6,7 +7,12 @@ import os
 import re
 import secrets
 import stat
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from errors import UserError
+from text import fold
 
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
@@ -16,8 +22,62 @@ _KEY, _HEX = re.compile(r"[0-9a-fA-F]{64}"), re.compile(r"[0-9a-fA-F]*")
 log = logging.getLogger(__name__)
 
 
-class SettingsError(RuntimeError):
+class SettingsError(UserError, RuntimeError):
     """A setting the app and the command line cannot start with (a Vietnamese message)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of one deployment. `current()` reads them once from the environment."""
+
+    database_url: str  # DATABASE_URL, else data/tracker.db
+    upload_limit: int  # bytes: TRACKER_MAX_UPLOAD_MB (default 50), also .streamlit/config.toml's
+    session_minutes: int  # TRACKER_SESSION_MINUTES of inactivity before signing out (default 30)
+    deployment: str  # TRACKER_DEPLOYMENT: the place the tracker serves (default Đan Phượng)
+    deployment_kind: str  # TRACKER_DEPLOYMENT_KIND: huyện, quận, thị xã, thành phố (default huyện)
+
+    @classmethod
+    def from_environment(cls, environ=os.environ) -> "Settings":
+        return cls(
+            database_url=environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tracker.db'}",
+            upload_limit=int(_positive(environ.get("TRACKER_MAX_UPLOAD_MB"), 50.0) * 1024 * 1024),
+            session_minutes=int(_positive(environ.get("TRACKER_SESSION_MINUTES"), 30)),
+            deployment=(environ.get("TRACKER_DEPLOYMENT") or "").strip() or "Đan Phượng",
+            deployment_kind=(environ.get("TRACKER_DEPLOYMENT_KIND") or "").strip() or "huyện")
+
+    @property
+    def place(self) -> str:
+        """`huyện Đan Phượng`."""
+        return f"{self.deployment_kind} {self.deployment}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: `dan-phuong`."""
+        return fold(self.deployment).replace(" ", "-")
+
+    @cached_property
+    def id_key(self) -> bytes:
+        """The key for hashing citizen IDs (`id_hash_key`), read once."""
+        return id_hash_key()
+
+
+_current: Settings | None = None
+
+
+def current() -> Settings:
+    global _current
+    if _current is None:
+        _current = Settings.from_environment()
+    return _current
+
+
+def _positive(raw: str | None, default: float) -> float:
+    """A number > 0 (a decimal comma allowed), else the default."""
+    try:
+        value = float((raw or "").strip().replace(",", ".") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def startup_problem() -> str | None:
@@ -37,10 +97,6 @@ def check() -> None:
     """For the command line: exit (status 1) saying why, when it cannot start."""
     if problem := startup_problem():
         raise SystemExit(problem)
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tracker.db'}"
 
 
 def id_hash_key() -> bytes:

@@ -6,17 +6,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.format import day, moment, number
+from components import outcome
+from formats import day, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from models import utcnow
 from text import vietnam_today
 from services.accounts import AccountSummary, create_account, reset_password, set_active
-from services.auth import ROLES, AccountError, Actor
-from services.directory import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
-                                MergeRecord, UnitRecord, agencies_in_scope, close_unit,
-                                communes_in_scope, list_merges, list_units, merge_communes,
-                                plan_merge, reopen_unit, undo_merge, update_unit)
+from services.auth import ROLES, Actor
+from services.admin import (COMMUNE_KINDS, EDITABLE, FIELD_LABELS, UNIT_LABELS, DirectoryError,
+                            MergeRecord, UnitRecord, agencies_in_scope, close_unit,
+                            communes_in_scope, list_merges, list_units, merge_communes,
+                            plan_merge, reopen_unit, undo_merge, update_unit)
 
 COLUMN_LABELS = {"code": "Mã", "name": "Tên", "commune": "Xã, thị trấn", "kind": "Loại",
                  "households": "Số hộ", "population": "Số nhân khẩu",
@@ -31,9 +32,7 @@ MERGE_SHOWN = ("code", "name", "commune", "target_population", "staff")
 
 def unit_editor(actor: Actor, unit_type: str) -> None:
     """The units of one type in a table; below it, one unit's edit and close forms."""
-    result = st.session_state.pop(f"units-{unit_type}-result", None)
-    if result:
-        (st.success if result[0] else st.error)(plain(result[1]))
+    outcome.show(f"units-{unit_type}")
     units = list_units(actor, unit_type)
     if not units:
         st.info("Chưa có đơn vị nào. Nhập danh mục từ Excel ở thẻ “Nhập từ Excel”.")
@@ -49,7 +48,7 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
         st.markdown("**Sửa đơn vị**")
         changes = {name: _input(unit, name) for name in EDITABLE[unit_type]}
         if st.form_submit_button("Lưu thay đổi", type="primary"):
-            _run(unit_type, lambda: update_unit(actor, unit_type, unit.id, changes))
+            outcome.run(f"units-{unit_type}", lambda: update_unit(actor, unit_type, unit.id, changes))
     with close.form(f"close-{unit_type}-{unit.id}"):
         if unit.closed_on is None:
             st.markdown("**Đóng đơn vị** (giải thể; sáp nhập xã: thẻ “Sáp nhập xã”): từ ngày đóng, "
@@ -61,20 +60,19 @@ def unit_editor(actor: Actor, unit_type: str) -> None:
             sure = st.checkbox(f"Tôi chắc chắn muốn đóng {plain(unit.name)}")
             if st.form_submit_button("Đóng đơn vị"):
                 if sure:
-                    _run(unit_type, lambda: close_unit(actor, unit_type, unit.id, closed_on))
+                    outcome.run(f"units-{unit_type}",
+                                lambda: close_unit(actor, unit_type, unit.id, closed_on))
                 st.warning("Đánh dấu ô xác nhận trước khi đóng đơn vị.")
         else:
             st.markdown(f"**{plain(unit.name)}** đã đóng từ ngày {day(unit.closed_on)}.")
             if st.form_submit_button("Mở lại đơn vị (nếu đóng nhầm)"):
-                _run(unit_type, lambda: reopen_unit(actor, unit_type, unit.id))
+                outcome.run(f"units-{unit_type}", lambda: reopen_unit(actor, unit_type, unit.id))
 
 
 def merge_editor(actor: Actor) -> None:
     """Sáp nhập xã: the communes merged and the new one; what will close and open, to confirm;
     below, the communes made by a merge and undoing one."""
-    result = st.session_state.pop("units-merge-result", None)
-    if result:
-        (st.success if result[0] else st.error)(plain(result[1]))
+    outcome.show("units-merge")
     communes = {u.id: u for u in list_units(actor, "commune") if u.closed_on is None}
     with st.form("merge-form"):
         st.markdown("**Sáp nhập xã, thị trấn**: từ ngày sáp nhập, các xã cũ cùng thôn, cụm dân cư "
@@ -115,7 +113,7 @@ def _merge_confirm(actor: Actor, request: dict) -> None:
     confirm, cancel = st.columns(2)
     if confirm.button("Sáp nhập", type="primary", disabled=not sure, key="merge-confirm"):
         del st.session_state["merge-request"]
-        _run("merge", lambda: merge_communes(actor, **request))
+        outcome.run("units-merge", lambda: merge_communes(actor, **request))
     if cancel.button("Hủy", key="merge-cancel"):
         del st.session_state["merge-request"]
         st.rerun()
@@ -141,7 +139,7 @@ def _merge_undo(actor: Actor, merges: list[MergeRecord]) -> None:
         sure = st.checkbox("Tôi chắc chắn muốn hoàn tác việc sáp nhập này")
         if st.form_submit_button("Hoàn tác sáp nhập"):
             if sure:
-                _run("merge", lambda: undo_merge(actor, merge.commune.id))
+                outcome.run("units-merge", lambda: undo_merge(actor, merge.commune.id))
             st.warning("Đánh dấu ô xác nhận trước khi hoàn tác.")
 
 
@@ -155,15 +153,6 @@ def _input(unit: UnitRecord, name: str):
     if name == "kind":
         return st.text_input(label, value=value or "")
     return st.number_input(label, min_value=0, value=value, step=1, format="%d")
-
-
-def _run(tab: str, action) -> None:
-    """Run a directory action; its message is shown in the tab (a unit type, or `merge`)."""
-    try:
-        st.session_state[f"units-{tab}-result"] = (True, action())
-    except DirectoryError as error:
-        st.session_state[f"units-{tab}-result"] = (False, str(error))
-    st.rerun()
 
 
 def _shown(value):
@@ -195,11 +184,11 @@ def account_actions(actor: Actor, accounts: list[AccountSummary]) -> None:
                            key="account-pick")
     reset, toggle = st.columns(2)
     if reset.button("Đặt lại mật khẩu (mật khẩu ngẫu nhiên)", key="account-reset"):
-        _account_run(lambda: (f"Đã đặt lại mật khẩu cho {account.username}.",
-                              reset_password(actor, account.username)))
+        outcome.run("account", lambda: (f"Đã đặt lại mật khẩu cho {account.username}.",
+                                        reset_password(actor, account.username)))
     label = "Khóa tài khoản" if account.active else "Mở khóa tài khoản"
     if toggle.button(label, key="account-toggle"):
-        _account_run(lambda: (set_active(actor, account.username, not account.active), None))
+        outcome.run("account", lambda: set_active(actor, account.username, not account.active))
 
 
 def create_account_form(actor: Actor) -> None:
@@ -214,17 +203,8 @@ def create_account_form(actor: Actor) -> None:
                               format_func=lambda u: u.name)
         password = st.text_input("Mật khẩu (để trống: tạo ngẫu nhiên)", type="password")
         if st.form_submit_button("Tạo tài khoản", type="primary"):
-            _account_run(lambda: (f"Đã tạo tài khoản {username.strip()} ({ROLES[role]}).",
-                                  create_account(actor, username, role, password=password or None,
-                                                 commune=commune.code if commune else None,
-                                                 agency=agency.code if agency else None)))
-
-
-def _account_run(action) -> None:
-    """Run an account action; its message (and a new password, shown once) after the rerun."""
-    try:
-        message, password = action()
-        st.session_state["account-result"] = (True, message, password)
-    except AccountError as error:
-        st.session_state["account-result"] = (False, str(error), None)
-    st.rerun()
+            outcome.run("account", lambda: (
+                f"Đã tạo tài khoản {username.strip()} ({ROLES[role]}).",
+                create_account(actor, username, role, password=password or None,
+                               commune=commune.code if commune else None,
+                               agency=agency.code if agency else None)))

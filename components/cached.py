@@ -21,11 +21,11 @@ from components import charts
 from db import get_engine
 from services import analytics, city_report, dashboard, picture, quality, verification
 from services.auth import Actor
-from settings import database_url
+from settings import current
 
 
 def _source() -> tuple[str, tuple]:
-    url = database_url()
+    url = current().database_url
     return url, dashboard.figures_version(get_engine(url))
 
 

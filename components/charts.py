@@ -5,7 +5,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from components import format as fmt
+import formats as fmt
 from components.safe_text import chart_text
 from services.dashboard import silent_note
 

@@ -5,15 +5,15 @@ disabled, its sessions end at their next click.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
 from components.incident import require_routing
 from services.auth import Actor, record_logout, reload_actor
+from settings import current
 
-IDLE_LIMIT = timedelta(minutes=int(os.environ.get("TRACKER_SESSION_MINUTES", "30")))
+IDLE_LIMIT = timedelta(minutes=current().session_minutes)
 
 
 def current_actor(now: datetime | None = None) -> Actor | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.format import number
+from formats import number
 
 _UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from components.safe_text import plain
 from services.auth import Actor
-from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
-                                find_commune)
+from services.admin import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
+                            find_commune)
 
 
 def pick_unit(actor: Actor, key: str) -> tuple[UnitOption | None, UnitOption | None]:

@@ -11,27 +11,25 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from components.format import day, file_size, moment, number
+from components import outcome as outcomes
+from formats import day, file_size, moment, number
 from components.safe_text import plain
 from components.tables import show_table
 from importers.report import KIND_LABELS
 from services.auth import Actor
-from services.directory import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
-                                find_commune)
+from services.admin import (UnitOption, agencies_in_scope, communes_in_scope, find_agency,
+                            find_commune)
 from services.imports import (FigureChange, ImportOutcome, PreparedImport, commit_import,
                               prepare_import)
 from services.rows_to_fix import rows_to_fix
 from services.scope import UPLOAD_KINDS, ScopeRefused
-from services.uploads import UndoRefused, UploadSummary, undo_upload
+from services.uploads import UploadSummary, undo_upload
 from text import vietnam_today
 
 def upload_flow(actor: Actor, *, kind: str | None = None, key: str = "upload") -> None:
     """The whole flow for one file. `kind`: a fixed kind of table (the directory page: `units`)."""
-    done = st.session_state.pop(f"{key}-done", None)
-    if done:
-        (st.warning if done.refused else st.success)(plain(done.message))
-        if done.upload_id and not done.refused:
-            st.caption(f"Lần nhập số {done.upload_id}: xem lại hoặc hoàn tác ở trang Lịch sử.")
+    if (done := outcomes.show(key, refused=st.warning)) and done.extra:  # an upload's number
+        st.caption(f"Lần nhập số {done.extra}: xem lại hoặc hoàn tác ở trang Lịch sử.")
     options = _options(actor, kind, key)
     if options is None:
         return
@@ -186,9 +184,7 @@ def uploads_table(uploads: list[UploadSummary]) -> pd.DataFrame:
 
 def undo_controls(actor: Actor, upload: UploadSummary) -> None:
     """Undo one upload, after a confirmation; the result is shown after the rerun."""
-    result = st.session_state.pop("undo-result", None)
-    if result:
-        (st.success if result[0] else st.error)(plain(result[1]))
+    outcomes.show("undo")
     if upload.undone_at is not None:
         st.caption(f"Lần nhập này đã được hoàn tác lúc {moment(upload.undone_at)}.")
         return
@@ -201,12 +197,8 @@ def undo_controls(actor: Actor, upload: UploadSummary) -> None:
                "nhập này sẽ được gỡ bỏ và các số liệu trở về như trước khi nhập.")
     yes, no = st.columns(2)
     if yes.button("Xác nhận hoàn tác", type="primary", key="undo-confirm", width="stretch"):
-        try:
-            st.session_state["undo-result"] = (True, undo_upload(upload.id, actor=actor))
-        except (UndoRefused, ScopeRefused) as refusal:
-            st.session_state["undo-result"] = (False, str(refusal))
         st.session_state.pop("undo-asked", None)
-        st.rerun()
+        outcomes.run("undo", lambda: undo_upload(upload.id, actor=actor))
     if no.button("Thôi, không hoàn tác", key="undo-cancel", width="stretch"):
         st.session_state.pop("undo-asked", None)
         st.rerun()
@@ -256,5 +248,6 @@ def _reset(key: str, result: ImportOutcome | None) -> None:
     st.session_state.pop(f"{key}-preview", None)
     st.session_state[f"{key}-round"] = st.session_state.get(f"{key}-round", 0) + 1
     if result is not None:
-        st.session_state[f"{key}-done"] = result
+        outcomes.done(key, outcomes.Outcome(not result.refused, result.message,
+                                            None if result.refused else result.upload_id))
     st.rerun()

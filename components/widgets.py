@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
-from components import format as fmt
+import formats as fmt
 from components.safe_text import plain
 from components.tables import on_phone, show_table
 from services.dashboard import PLACE_CHANGE_DAYS, silent_note

@@ -141,14 +141,6 @@ class Header:
         return cached
 
     @property
-    def two_row(self) -> bool:
-        return self.last > self.first
-
-    def header_of(self, fld: str) -> str | None:
-        index = self.fields.get(fld)
-        return None if index is None else self.columns[index].header
-
-    @property
     def width(self) -> int:
         return len(self.columns)
 

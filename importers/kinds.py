@@ -17,6 +17,7 @@ from typing import Callable
 from importers.headers import Header, is_empty
 from importers.normalise import (Invalid, as_text, citizen_id, clean_text, count, parse_birth,
                                  parse_date, phone, yes_no)
+from importers.problems import Problem
 from importers.report import (KIND_LABELS, AccountRow, CountRow, ImportReport, Kind, PersonRow,
                               UnitRow)
 from text import casefold_keep_marks, fold, unit_key, vietnam_today
@@ -445,13 +446,13 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
         if errors:
             for column, value, exc in errors:
                 if exc is None:
-                    error(sheet, excel_row, column, value, "missing-name", "Thiếu họ và tên.")
+                    error(sheet, excel_row, column, value, Problem.MISSING_NAME)
                 else:
-                    error(sheet, excel_row, column, value, exc.code, exc.message)
+                    error(sheet, excel_row, column, value, exc.problem, **exc.values)
             continue
         if pending:
             for column, value, exc in pending:
-                warn(sheet, excel_row, column, value, exc.code, exc.message)
+                warn(sheet, excel_row, column, value, exc.problem, **exc.values)
 
         if born is None:
             bdate = byear = None
@@ -459,22 +460,22 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             bdate, byear = born
         else:
             bdate = byear = None
-            warn(sheet, excel_row, col["birth_date"], row[f["birth_date"]], born.code, born.message)
+            warn(sheet, excel_row, col["birth_date"], row[f["birth_date"]], born.problem, **born.values)
         reg_on_text = None
         if reg_on is not None:
             v = row[f["registered_on"]]
             reg_on_text = v.strip() if v.__class__ is str else as_text(v)
             if reg_on.__class__ is not date:
-                warn(sheet, excel_row, col["registered_on"], reg_on_text, "invalid-date",
-                     f"Không đọc được {col['registered_on']} “{reg_on_text}”; người này vẫn được "
-                     "tính theo ngày báo cáo.")
+                warn(sheet, excel_row, col["registered_on"], reg_on_text, Problem.INVALID_DATE,
+                     column=col["registered_on"], value=reg_on_text,
+                     then="; người này vẫn được tính theo ngày báo cáo")
                 reg_on = reg_on_text = None
         if rep is None:
             rep = default_report_date
         elif rep.__class__ is not date:
             v = as_text(row[f["report_date"]])
-            warn(sheet, excel_row, col["report_date"], v, "invalid-report-date",
-                 f"Không đọc được {col['report_date']} “{v}”; dùng ngày báo cáo của tệp.")
+            warn(sheet, excel_row, col["report_date"], v, Problem.INVALID_REPORT_DATE,
+                 column=col["report_date"], value=v)
             rep = default_report_date
         if not has_installed:
             inst = reg if reg is not None else False
@@ -499,15 +500,12 @@ def build_people(plan: SheetPlan, ctx: BuildContext) -> None:
             where = _where(earlier.sheet, earlier.row, sheet)
             if key[0] == "name":
                 same = "họ tên, ngày sinh" if (bdate or byear) else "họ tên"
-                warn(sheet, excel_row, col["full_name"], n, "possible-namesake",
-                     f"Trùng {same} và đơn vị với {where}, không có số CCCD hay số điện thoại để "
-                     f"phân biệt: đã tính là một người (theo dòng {excel_row}). Có thể hai người "
-                     "cùng tên đã bị gộp làm một.")
+                warn(sheet, excel_row, col["full_name"], n, Problem.POSSIBLE_NAMESAKE, same=same,
+                     where=where, row=excel_row)
             else:
                 by = {"ref": "mã tham chiếu", "id": "số CCCD"}.get(key[0], "số điện thoại")
-                warn(sheet, excel_row, col["full_name"], n, "duplicate-person",
-                     f"Trùng {by} với {where}: người này chỉ được tính một lần "
-                     f"(theo dòng {excel_row}).")
+                warn(sheet, excel_row, col["full_name"], n, Problem.DUPLICATE_PERSON, by=by,
+                     where=where, row=excel_row)
         out.append(person)
 
     ctx.rows_read += read
@@ -538,7 +536,7 @@ def _figures(plan: SheetPlan, row: list, wanted) -> tuple[dict, list]:
             values[fld] = count(v)
         except Invalid as exc:
             values[fld] = None
-            errors.append((header.columns[index].header, v, exc.code, exc.message))
+            errors.append((header.columns[index].header, v, exc.problem, exc.values))
     return values, errors
 
 
@@ -549,9 +547,8 @@ def _unit_duplicate(ctx: BuildContext, plan: SheetPlan, key, excel_row: int, col
         earlier = ctx.rows[prev]
         prev_sheet, prev_row = earlier.sheet, earlier.row
         ctx.rows[prev] = None
-        ctx.report.warn(plan.name, excel_row, column, value, "duplicate-unit",
-                        f"Đơn vị “{value}” đã có ở {_where(prev_sheet, prev_row, plan.name)}: "
-                        f"chỉ lấy một lần (theo dòng {excel_row}).")
+        ctx.report.warn(plan.name, excel_row, column, value, Problem.DUPLICATE_UNIT, value=value,
+                        where=_where(prev_sheet, prev_row, plan.name), row=excel_row)
     ctx.seen[key] = len(ctx.rows)
 
 
@@ -585,15 +582,13 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
         ctx.rows_read += 1
         if unit_cols and not unit:
             index = unit_cols[0]
-            errors.append((header.columns[index].header, row[index], "missing-unit",
-                           "Thiếu tên thôn/cụm dân cư hoặc cơ quan, đơn vị."))
+            errors.append((header.columns[index].header, row[index], Problem.MISSING_UNIT, {}))
         if not errors and installed is None and registered is None:
             index = f.get("installed", f.get("registered"))
-            errors.append((header.columns[index].header, row[index], "missing-count",
-                           "Dòng không có số người đã cài đặt hay đã tạo tài khoản."))
+            errors.append((header.columns[index].header, row[index], Problem.MISSING_COUNT, {}))
         if errors:
-            for column, value, code, message in errors:
-                report.error(plan.name, excel_row, column, value, code, message)
+            for column, value, problem, values in errors:
+                report.error(plan.name, excel_row, column, value, problem, **values)
             continue
         if only_installed:
             registered = installed
@@ -611,18 +606,17 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
                     continue
                 column, written = header.columns[f[fld]].header, as_text(row[f[fld]])
                 base_column = header.columns[f[base]].header
-                report.warn(plan.name, excel_row, column, written, "over-target",
-                            f"{column} “{written}” lớn hơn {base_column} “{as_text(row[f[base]])}”: "
-                            "trên 100%, vẫn ghi nhận.")
+                report.warn(plan.name, excel_row, column, written, Problem.OVER_TARGET,
+                            column=column, value=written, base=base_column,
+                            limit=as_text(row[f[base]]))
         rep = plan.row_report_date
         if rep_i is not None:
             try:
                 rep = parse_date(row[rep_i]) or rep
             except Invalid:
                 report.warn(plan.name, excel_row, header.columns[rep_i].header, row[rep_i],
-                            "invalid-report-date",
-                            f"Không đọc được ngày báo cáo “{as_text(row[rep_i])}”; dùng ngày báo "
-                            "cáo của tệp.")
+                            Problem.INVALID_REPORT_DATE, column=header.columns[rep_i].header,
+                            value=as_text(row[rep_i]))
         key = ("count", fold(commune) if commune else plan.hints, unit_key(cluster or ""),
                unit_key(agency or ""), rep)
         if unit:
@@ -680,11 +674,10 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
         ctx.rows_read += 1
         if not cluster and not agency:
             index = f.get("cluster", f.get("agency"))
-            errors.append((header.columns[index].header, row[index], "missing-unit",
-                           "Thiếu tên thôn/tổ dân phố hoặc tên cơ quan, đơn vị."))
+            errors.append((header.columns[index].header, row[index], Problem.MISSING_UNIT, {}))
         if errors:
-            for column, value, code, message in errors:
-                report.error(plan.name, excel_row, column, value, code, message)
+            for column, value, problem, values in errors:
+                report.error(plan.name, excel_row, column, value, problem, **values)
             continue
         unit = UnitRow(
             plan.name, excel_row,
@@ -729,7 +722,7 @@ def build_accounts(plan: SheetPlan, ctx: BuildContext) -> None:
                 identity[fld] = convert(value, untyped=plan.untyped) or None
             except Invalid as exc:
                 doubtful.append((column[fld], value if exc.shown is None else exc.shown,
-                                 exc.code, exc.message))
+                                 exc.problem, exc.values))
         if not identity.get("citizen_id") and not identity.get("phone"):
             errors, doubtful = doubtful, []  # nothing left to match by
         created = None
@@ -737,18 +730,18 @@ def build_accounts(plan: SheetPlan, ctx: BuildContext) -> None:
             try:
                 created = parse_date(value)
             except Invalid:
-                errors.append((column["registered_on"], value, "invalid-date",
-                               f"Không đọc được ngày tạo tài khoản “{as_text(value)}”."))
+                errors.append((column["registered_on"], value, Problem.INVALID_DATE,
+                               {"column": column["registered_on"], "value": as_text(value),
+                                "then": ""}))
         if not errors and not identity.get("citizen_id") and not identity.get("phone"):
             fld = "citizen_id" if "citizen_id" in f else "phone"
-            errors.append((column[fld], None, "missing-identifier",
-                           "Dòng không có số CCCD hay số điện thoại: không đối chiếu được."))
+            errors.append((column[fld], None, Problem.MISSING_IDENTIFIER, {}))
         if errors:
-            for col, value, code, message in errors:
-                report.error(plan.name, excel_row, col, value, code, message)
+            for col, value, problem, values in errors:
+                report.error(plan.name, excel_row, col, value, problem, **values)
             continue
-        for col, value, code, message in doubtful:
-            report.warn(plan.name, excel_row, col, value, code, message)
+        for col, value, problem, values in doubtful:
+            report.warn(plan.name, excel_row, col, value, problem, **values)
         account = AccountRow(plan.name, excel_row, identity.get("citizen_id"),
                              identity.get("phone"), created,
                              _text_of(row, f.get("commune"), ctx.texts), plan.row_report_date)
@@ -759,9 +752,9 @@ def build_accounts(plan: SheetPlan, ctx: BuildContext) -> None:
             ctx.rows[prev] = None
             by = "số CCCD" if account.citizen_id else "số điện thoại"
             report.warn(plan.name, excel_row, column.get("citizen_id" if account.citizen_id
-                                                         else "phone"), None, "duplicate-account",
-                        f"Trùng {by} với {_where(earlier.sheet, earlier.row, plan.name)}: tài "
-                        f"khoản chỉ được tính một lần (theo dòng {excel_row}).")
+                                                         else "phone"), None,
+                        Problem.DUPLICATE_ACCOUNT, by=by,
+                        where=_where(earlier.sheet, earlier.row, plan.name), row=excel_row)
         ctx.seen[key] = len(ctx.rows)
         ctx.rows.append(account)
 

@@ -10,18 +10,23 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from errors import UserError
+from importers.problems import Problem
 from text import fold, vietnam_today
 
 
-class Invalid(ValueError):
-    """`shown`: what the problem quotes instead of the cell, where the cell must not be repeated
-    (a citizen ID in the phone column, masked)."""
+class Invalid(UserError, ValueError):
+    """A cell that is not what its column needs: a `Problem` of the catalogue and the values its
+    template names. `shown`: what the problem quotes instead of the cell, where the cell must not
+    be repeated (a citizen ID in the phone column, masked)."""
 
-    def __init__(self, code: str, message: str, shown: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.shown = shown
+    def __init__(self, problem: Problem, shown: str | None = None, **values):
+        super().__init__(problem.text(**values))
+        self.problem, self.values, self.shown = problem, values, shown
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
 
 
 def as_text(value) -> str:
@@ -93,9 +98,7 @@ def yes_no(value) -> bool:
             return True
         if key in _NO:
             return False
-    raise Invalid("invalid-yes-no",
-                  f"Giá trị “{as_text(value)}” không đọc được là có/không "
-                  "(có: x, có, đã, 1; không: để trống, 0, không, chưa).")
+    raise Invalid(Problem.INVALID_YES_NO, value=as_text(value))
 
 
 # ---------------------------------------------------------------- dates
@@ -174,8 +177,8 @@ def parse_date(value) -> date | None:
             raise ValueError(value)
         return result
     except (ValueError, OverflowError):
-        raise Invalid("invalid-date", f"Không đọc được ngày “{as_text(value)}” "
-                      "(ghi theo ngày/tháng/năm, ví dụ 12/8/2024).") from None
+        raise Invalid(Problem.INVALID_DATE, column="ngày", value=as_text(value),
+                      then=" (ghi theo ngày/tháng/năm, ví dụ 12/8/2024)") from None
 
 
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
@@ -192,7 +195,7 @@ def parse_birth(value, today: date | None = None) -> tuple[date | None, int | No
     if value.__class__ is date:
         if _MIN_DATE <= value <= today:
             return value, value.year
-        raise Invalid("invalid-birth-date", f"Ngày sinh “{as_text(value)}” không hợp lệ.")
+        raise Invalid(Problem.INVALID_BIRTH_DATE, value=as_text(value))
     this_year = today.year
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 1900 <= value <= this_year \
@@ -220,8 +223,7 @@ def parse_birth(value, today: date | None = None) -> tuple[date | None, int | No
             raise ValueError(value)
         return born, born.year
     except (ValueError, Invalid):
-        raise Invalid("invalid-birth-date", f"Không đọc được ngày sinh “{as_text(value)}” "
-                      "(ghi ngày/tháng/năm hoặc chỉ năm sinh).") from None
+        raise Invalid(Problem.INVALID_BIRTH_DATE, value=as_text(value)) from None
 
 
 # ---------------------------------------------------------------- citizen ID and phone
@@ -242,14 +244,7 @@ def citizen_id(value, *, untyped: bool = False) -> str:
     """
     if value is None or value == "":
         return ""
-    # The messages never repeat the number: the report's `value` holds it (and may be masked).
-    lost = Invalid("citizen-id-digits-lost",
-                   "Số CCCD đã bị Excel đổi sang dạng số mũ (ví dụ 3,4E+11) và mất chữ số; hãy định "
-                   "dạng cột là Văn bản (Text) và nhập lại. Người này vẫn được tính, nhận diện theo "
-                   "số điện thoại hoặc họ tên.")
-    bad = Invalid("invalid-citizen-id",
-                  "Số CCCD không hợp lệ (cần 12 chữ số, hoặc 9 chữ số với CMND cũ). Người này vẫn "
-                  "được tính, nhận diện theo số điện thoại hoặc họ tên.")
+    lost, bad = Invalid(Problem.CITIZEN_ID_DIGITS_LOST), Invalid(Problem.INVALID_CITIZEN_ID)
     number = False
     if isinstance(value, bool):
         raise bad
@@ -294,8 +289,7 @@ def phone(value, *, untyped: bool = False) -> str:
     error."""
     if value is None or value == "":
         return ""
-    bad = Invalid("invalid-phone",
-                  f"Số điện thoại “{as_text(value)}” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
+    bad = Invalid(Problem.INVALID_PHONE, value=as_text(value))
     if isinstance(value, bool):
         raise bad
     if isinstance(value, (int, float)):
@@ -342,10 +336,7 @@ def _one_phone(text: str, number: bool, bad: Invalid) -> str:
         found = citizen_id(digits, untyped=number)
     except Invalid:
         raise bad from None
-    raise Invalid("citizen-id-in-phone",
-                  "Cột số điện thoại có một số giống số CCCD/CMND: số này không được lưu. Hãy ghi "
-                  "số điện thoại 10 chữ số bắt đầu bằng 0 (hoặc để trống); số CCCD ghi ở cột CCCD.",
-                  shown=mask_citizen_id(found))
+    raise Invalid(Problem.CITIZEN_ID_IN_PHONE, shown=mask_citizen_id(found))
 
 
 def mask_citizen_id(digits: str) -> str:
@@ -371,7 +362,7 @@ def count(value) -> int | None:
         return None
     shown = as_text(value)
     if isinstance(value, bool):
-        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
+        raise Invalid(Problem.INVALID_COUNT, value=shown, reason="không phải là số")
     if isinstance(value, (int, float)):
         number = value
     elif isinstance(value, str):
@@ -383,22 +374,22 @@ def count(value) -> int | None:
         if _PLAIN.match(digits) or _THOUSANDS.match(digits):
             number = -1 if negative else int(digits.translate(_GROUPS))
         elif "," in digits and _FRACTION.match(digits):
-            raise Invalid("invalid-count",
-                          f"Số liệu “{shown}” không phải là số nguyên (dấu phẩy là dấu thập phân; "
-                          "hàng nghìn ghi bằng dấu chấm, ví dụ 1.234).")
+            raise Invalid(Problem.INVALID_COUNT, value=shown,
+                          reason="không phải là số nguyên (dấu phẩy là dấu thập phân; hàng nghìn "
+                                 "ghi bằng dấu chấm, ví dụ 1.234)")
         elif "." in digits and _FRACTION.match(digits):
-            raise Invalid("invalid-count",
-                          f"Số liệu “{shown}” không phải là số nguyên (dấu chấm chỉ dùng để tách "
-                          "hàng nghìn theo nhóm ba chữ số, ví dụ 1.234).")
+            raise Invalid(Problem.INVALID_COUNT, value=shown,
+                          reason="không phải là số nguyên (dấu chấm chỉ dùng để tách hàng nghìn "
+                                 "theo nhóm ba chữ số, ví dụ 1.234)")
         else:
-            raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
+            raise Invalid(Problem.INVALID_COUNT, value=shown, reason="không phải là số")
     else:
-        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
+        raise Invalid(Problem.INVALID_COUNT, value=shown, reason="không phải là số")
     if number != number or number in (float("inf"), float("-inf")):
-        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số.")
+        raise Invalid(Problem.INVALID_COUNT, value=shown, reason="không phải là số")
     if number < 0:
-        raise Invalid("invalid-count", f"Số liệu “{shown}” là số âm.")
+        raise Invalid(Problem.INVALID_COUNT, value=shown, reason="là số âm")
     rounded = round(number)
     if abs(number - rounded) > 1e-6:
-        raise Invalid("invalid-count", f"Số liệu “{shown}” không phải là số nguyên.")
+        raise Invalid(Problem.INVALID_COUNT, value=shown, reason="không phải là số nguyên")
     return int(rounded)

@@ -28,7 +28,6 @@ import codecs
 import csv
 import io
 import logging
-import os
 import re
 import struct
 import unicodedata
@@ -43,22 +42,14 @@ from python_calamine import (CalamineError, CalamineWorkbook, PasswordError, She
                              SheetVisibleEnum)
 
 from importers.report import FileRefused
+from settings import current
 
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 
 
-def _upload_limit_from_env() -> int:
-    raw = os.environ.get("TRACKER_MAX_UPLOAD_MB", "").strip().replace(",", ".")
-    try:
-        mb = float(raw) if raw else 50.0
-    except ValueError:
-        mb = 50.0
-    return int((mb if mb > 0 else 50.0) * MB)
-
-
-MAX_UPLOAD_BYTES = _upload_limit_from_env()
+MAX_UPLOAD_BYTES = current().upload_limit
 MAX_ROWS = 1_000_000
 MAX_UNPACKED_BYTES = 1 << 30          # a zip container may unpack to 1 GiB in all
 MAX_RATIO = 200                       # ... and no member may be more than 200x its packed size

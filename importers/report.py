@@ -12,8 +12,10 @@ from operator import attrgetter, itemgetter, not_
 from datetime import date
 from typing import Literal
 
+from errors import UserError
+from importers.problems import Problem
+
 Kind = Literal["units", "residents", "staff", "counts", "accounts"]
-KINDS: tuple[Kind, ...] = ("units", "residents", "staff", "counts", "accounts")
 KIND_LABELS = {
     "units": "danh mục đơn vị",
     "residents": "danh sách người dân",
@@ -23,13 +25,12 @@ KIND_LABELS = {
 }
 
 
-class FileRefused(Exception):
-    """The whole file is refused; `message` is for the user, in Vietnamese."""
+class FileRefused(UserError):
+    """The whole file is refused, by a stable `code`; its message is for the user, in Vietnamese."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class RowProblem:
     value: str | None
     code: str
     message: str
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.code)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -131,9 +136,6 @@ class AccountRow:
     report_date: date | None = None
 
 
-Row = PersonRow | CountRow | UnitRow | AccountRow
-
-
 @dataclass
 class ImportReport:
     file: str
@@ -148,17 +150,22 @@ class ImportReport:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     _said: set = field(default_factory=set, repr=False, compare=False)
 
-    def error(self, sheet, row, column, value, code, message) -> None:
-        """One problem is reported once: the same code at the same cell is not repeated."""
-        if ("error", sheet, row, column, code) not in self._said:
-            self._said.add(("error", sheet, row, column, code))
-            self.errors.append(RowProblem(sheet, row, column, _text(value), code, message))
+    def error(self, sheet, row, column, cell, problem: Problem, /, **values) -> None:
+        """A row error about `cell` (as written): `problem`'s template filled with `values`. One
+        problem is reported once: the same code at the same cell is not repeated."""
+        if ("error", sheet, row, column, problem) not in self._said:
+            self._said.add(("error", sheet, row, column, problem))
+            self.errors.append(RowProblem(sheet, row, column, _text(cell), problem.code,
+                                          problem.text(**values)))
 
-    def warn(self, sheet, row, column, value, code, message) -> None:
-        """One row never gets the same warning twice (whichever column it names)."""
-        if ("warning", sheet, row, code) not in self._said:
-            self._said.add(("warning", sheet, row, code))
-            self.warnings.append(RowProblem(sheet, row, column, _text(value), code, message))
+    def warn(self, sheet, row, column, cell, problem: Problem, /, **values) -> None:
+        """One row never gets the same warning twice (whichever column it names), nor one its
+        `unless` warning was said of already."""
+        said = {("warning", sheet, row, code) for code in (problem.code, problem.unless)}
+        if not said & self._said:
+            self._said.add(("warning", sheet, row, problem.code))
+            self.warnings.append(RowProblem(sheet, row, column, _text(cell), problem.code,
+                                            problem.text(**values)))
 
     def header(self, sheet: str, fld: str, default: str | None = None) -> str | None:
         """The sheet's own header for a field (`Ngày đăng ký`), else `default`."""

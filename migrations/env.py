@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
 from db import get_engine
-from settings import database_url
+from settings import current
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -16,7 +16,7 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
+    context.configure(url=current().database_url, target_metadata=target_metadata, literal_binds=True,
                       render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

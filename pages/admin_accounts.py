@@ -1,9 +1,9 @@
 """Quản trị › Tài khoản: create an account, reset a password, disable or enable an account."""
 import streamlit as st
 
+from components import outcome
 from components.admin_widgets import account_actions, accounts_table, create_account_form
 from components.session import signed_in_actor
-from components.safe_text import plain
 from components.tables import show_table
 from services.accounts import list_accounts
 
@@ -12,13 +12,9 @@ st.title("Tài khoản")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được quản lý tài khoản.")
     st.stop()
-result = st.session_state.pop("account-result", None)
-if result:
-    ok, message, password = result
-    (st.success if ok else st.error)(plain(message))
-    if password:
-        st.code(password, language=None)
-        st.caption("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho người dùng.")
+if (done := outcome.show("account")) and done.extra:  # a new password
+    st.code(done.extra, language=None)
+    st.caption("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho người dùng.")
 accounts = list_accounts(actor)
 if accounts:
     show_table(accounts_table(accounts))

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.format import moment
+from formats import moment
 from components.session import signed_in_actor
 from components.tables import show_table
 from services.accounts import AUDIT_ACTIONS, audit_log

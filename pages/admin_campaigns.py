@@ -1,18 +1,17 @@
 """Quản trị › Chiến dịch: each campaign's name, start, deadline and target percent."""
 import streamlit as st
 
+from components import outcome
 from components.session import signed_in_actor
 from components.safe_text import plain
-from services.directory import DirectoryError, list_campaigns, update_campaign
+from services.admin import list_campaigns, update_campaign
 
 actor = signed_in_actor()
 st.title("Chiến dịch")
 if actor.role != "admin":
     st.error("Chỉ quản trị viên được sửa chiến dịch.")
     st.stop()
-result = st.session_state.pop("campaign-result", None)
-if result:
-    (st.success if result[0] else st.error)(plain(result[1]))
+outcome.show("campaign")
 campaigns = list_campaigns()
 if not campaigns:
     st.info("Chưa có chiến dịch nào (cơ sở dữ liệu chưa được khởi tạo: chạy `python cli.py progress`).")
@@ -27,10 +26,5 @@ for campaign in campaigns:
         target = target.number_input("Chỉ tiêu (%)", min_value=1.0, max_value=100.0,
                                      value=float(campaign.target_pct), step=1.0, format="%.0f")
         if st.form_submit_button("Lưu", type="primary"):
-            try:
-                st.session_state["campaign-result"] = (True, update_campaign(
-                    actor, campaign.key, name=name, start=start, deadline=deadline,
-                    target_pct=target))
-            except DirectoryError as error:
-                st.session_state["campaign-result"] = (False, str(error))
-            st.rerun()
+            outcome.run("campaign", lambda: update_campaign(
+                actor, campaign.key, name=name, start=start, deadline=deadline, target_pct=target))

@@ -1,7 +1,7 @@
 """Cơ quan, đơn vị: every agency against the staff deadline, by kind, those below 100% first."""
 import streamlit as st
 
-from components import format as fmt
+import formats as fmt
 from components import widgets
 from components import cached
 from components.safe_text import plain

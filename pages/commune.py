@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import charts, widgets
-from components import format as fmt
+import formats as fmt
 from components.safe_text import plain
 from components.session import signed_in_actor
 from components import cached

@@ -4,7 +4,7 @@ service)."""
 import pandas as pd
 import streamlit as st
 
-from components.format import day, number
+from formats import day, number
 from components.safe_text import plain
 from components.session import signed_in_actor
 from components.tables import show_table

@@ -1,7 +1,7 @@
 """Lịch sử: the uploads in the account's scope (all of them for the admin), their reports, and undo."""
 import streamlit as st
 
-from components.format import day, moment, number
+from formats import day, moment, number
 from components.session import signed_in_actor
 from components.safe_text import plain
 from components.tables import show_table

@@ -6,9 +6,10 @@ from components.navigation_sign_in import go_on
 from components.safe_text import plain
 from components.session import sign_in
 from services.auth import AccountError, authenticate
+from settings import current
 
 require_routing()  # when Streamlit runs this file before app.py's routing
-st.title("Theo dõi cài đặt iHaNoi — huyện Đan Phượng")
+st.title(f"Theo dõi cài đặt iHaNoi — {plain(current().place)}")
 if st.session_state.get("expired"):
     st.info("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
 if st.session_state.get("disabled"):
@@ -24,4 +25,5 @@ if submitted:
         go_on(actor.role)  # to the page a link named before the sign-in, with its date, commune
     except AccountError as error:
         st.error(plain(str(error)))
-st.caption("Chưa có tài khoản hoặc quên mật khẩu? Liên hệ quản trị viên của huyện.")
+st.caption("Chưa có tài khoản hoặc quên mật khẩu? Liên hệ quản trị viên của "
+           f"{plain(current().deployment_kind)}.")

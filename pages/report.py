@@ -1,11 +1,12 @@
 """Báo cáo: the workbook for the city, as of a date (also `python cli.py export`)."""
 import streamlit as st
 
-from components import format as fmt
+import formats as fmt
 from components import widgets
 from components import cached
 from components.safe_text import plain
 from components.session import signed_in_actor
+from settings import current
 
 signed_in_actor()  # also when Streamlit runs this file before app.py's routing
 
@@ -19,7 +20,7 @@ widgets.as_of_caption(overview.as_of, has_reports=bounds is not None)
 
 used, workbook = cached.city_workbook(overview.as_of)
 st.download_button("Tải báo cáo Excel", workbook, type="primary", icon=":material/download:",
-                   file_name=f"bao-cao-ihanoi-dan-phuong-{used:%Y-%m-%d}.xlsx",
+                   file_name=f"bao-cao-ihanoi-{current().slug}-{used:%Y-%m-%d}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.markdown(
     f"Tệp Excel gồm một trang cho mỗi đối tượng, số liệu tính đến ngày **{fmt.day(used)}**:\n"

@@ -1,8 +1,8 @@
 """The district day by day, read from the aggregates, and the figures computed from it.
 
-`load_scope(as_of, district)` gives an area (the city, or one district) and the areas under it
-(its districts, or its communes) day by day from the area aggregates: what the overview shows,
-whatever the number of units. `load_district(as_of)` gives every open unit's registered and
+`load_area_histories(as_of, district)` gives an area (the city, or one district) and the areas
+under it (its districts, or its communes) day by day from the area aggregates: what the overview
+shows, whatever the number of units. `load_unit_histories(as_of)` gives every open unit's registered and
 installed figures for each day from the first campaign's start to `as_of`, by the rule of
 `services/figures_rule.py` (so that the figures on `as_of` are `progress(as_of)`'s), and each
 unit's reports. The pure functions below compute what the dashboards show from those series: expected by
@@ -26,7 +26,6 @@ from services.figures_rule import UnitFigures
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
-STATUSES = ("reached", "on_track", "at_risk", "behind", "no_target")
 
 # ---------------------------------------------------------------- figures (pure)
 
@@ -136,7 +135,7 @@ def standing(levels: Sequence[int], installed: int, size: int, campaign: Campaig
 
 
 @dataclass(frozen=True)
-class Report:
+class ReportedFigure:
     """A unit's figure on one of its report dates."""
 
     day: date
@@ -159,10 +158,10 @@ class UnitInfo:
 
 @dataclass
 class History:
-    registered: list[int]  # one per District.days
+    registered: list[int]  # one per UnitHistories.days
     installed: list[int]
     last_report: date | None
-    reports: list[Report]  # on or before the as-of date, oldest first
+    reports: list[ReportedFigure]  # on or before the as-of date, oldest first
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ class CommuneInfo:
 
 
 @dataclass
-class District:
+class UnitHistories:
     as_of: date
     days: list[date]  # the first campaign's start (or as_of, if earlier) .. as_of
     campaigns: list[CampaignInfo]
@@ -236,9 +235,10 @@ def date_bounds(engine: Engine | None = None) -> tuple[date, date] | None:
     return first, latest
 
 
-def load_district(as_of: date | None = None, *, district: str | None = None,
-                  commune: str | None = None, agencies_only: bool = False,
-                  series: bool = True, engine: Engine | None = None) -> District:
+def load_unit_histories(as_of: date | None = None, *, district: str | None = None,
+                        commune: str | None = None, agencies_only: bool = False,
+                        series: bool = True, engine: Engine | None = None
+                        ) -> UnitHistories:
     """Every open unit (of one district or one commune, by code, or all) and its figures day by
     day, up to `as_of` (default: the latest report); `agencies_only`: no cluster (the agencies'
     page reads none); `series=False`: the as-of date alone is the district's one day (data quality
@@ -269,7 +269,7 @@ def load_district(as_of: date | None = None, *, district: str | None = None,
                               + [("agency", a.id) for a in agencies])
         campaigns = read_campaigns(session)
     days = _days(campaigns, as_of) if series else [as_of]
-    district = District(
+    district = UnitHistories(
         as_of, days, campaigns,
         [CommuneInfo(c.id, c.code, c.name, c.kind) for c in sorted(communes.values(),
                                                              key=lambda c: fold(c.name))],
@@ -295,7 +295,7 @@ def _history(rows: list[tuple], days: list[date]) -> History:
     for row in figures.counts + [r for r in figures.roster if r[4]]:
         known = first_import.get(row[1])
         first_import[row[1]] = row[5] if known is None else min(known, row[5] or known)
-    reports = [Report(day, *figures.on(day)[:2], first_import[day])
+    reports = [ReportedFigure(day, *figures.on(day)[:2], first_import[day])
                for day in sorted(first_import)]
     return History([d[0] for d in daily], [d[1] for d in daily], daily[-1][2], reports)
 
@@ -323,8 +323,8 @@ class Area:
 
 
 @dataclass
-class Scope:
-    """An area and the areas under it, day by day (`load_scope`)."""
+class AreaHistories:
+    """An area and the areas under it, day by day (`load_area_histories`)."""
 
     as_of: date
     days: list[date]
@@ -348,8 +348,8 @@ class Scope:
         return standing(f.registered, f.installed, f.size, campaign, self.days, last_report)
 
 
-def load_scope(as_of: date | None = None, *, district: str | None = None,
-               engine: Engine | None = None) -> Scope:
+def load_area_histories(as_of: date | None = None, *, district: str | None = None,
+                        engine: Engine | None = None) -> AreaHistories:
     """One district (by code) and its communes; else the city and its districts when it has
     several; else everything, by commune. Read from the area aggregates only."""
     as_of = as_of or latest_report_date(engine) or vietnam_today()
@@ -388,7 +388,7 @@ def load_scope(as_of: date | None = None, *, district: str | None = None,
              for key in ("residents", "staff")}
     built_children = [build(*child, child_levels, {k: v for (i, k), v in sizes.items()
                                                    if i == child[1]}) for child in children]
-    return Scope(as_of, days, campaigns, build(*area, levels, total),
+    return AreaHistories(as_of, days, campaigns, build(*area, levels, total),
                  sorted(built_children, key=lambda a: fold(a.name)), last_report)
 
 

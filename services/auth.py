@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import session_scope
+from errors import UserError
 from models import AuditEvent, User, utcnow
 from services.units import load_directory
-from settings import id_hash_key
+from settings import current
 
 ROLES = {"leader": "Lãnh đạo", "admin": "Quản trị", "commune": "Cán bộ xã, thị trấn",
          "agency": "Văn thư cơ quan, đơn vị"}
@@ -35,7 +36,7 @@ SIGN_IN_FAILED = (f"Sai tên đăng nhập hoặc mật khẩu, hoặc tài kho�
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A Vietnamese message for the user: bad input, unknown unit, wrong password, locked."""
 
 
@@ -149,7 +150,7 @@ def _unknown(username: str) -> str:
     same name gives the same mark), never the text, which may be a password typed in the wrong
     box. Three bytes: enough to see repeats, too few to confirm a guessed text."""
     typed = username.strip()[:MAX_USERNAME_LENGTH + 1].encode()
-    mark = hashlib.blake2b(b"login|" + typed, key=id_hash_key()[:64], digest_size=3)
+    mark = hashlib.blake2b(b"login|" + typed, key=current().id_key, digest_size=3)
     return "?" + mark.hexdigest()
 
 

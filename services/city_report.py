@@ -20,14 +20,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
-from components import format as fmt
-from services.analytics import District, Standing, load_district
+import formats as fmt
+from services.analytics import UnitHistories, Standing, load_unit_histories
 from services.verification import Checked, Verification, verification
 from services.dashboard import (CampaignProgress, UnitProgress, agency_groups, campaign_progress,
                                 commune_progress, rank, unit_progress)
+from settings import current
 
 TITLE = "BÁO CÁO TIẾN ĐỘ CÀI ĐẶT, SỬ DỤNG ỨNG DỤNG iHaNoi"
-DISTRICT = "Huyện Đan Phượng, thành phố Hà Nội"
 SHEET_NAMES = {"staff": "Cán bộ, CCVC, NLĐ", "residents": "Người dân"}
 HEADERS = ["STT", "Đơn vị", "Thuộc", "Chỉ tiêu (người)", "Đã tạo tài khoản", "Đã cài đặt",
            "Tỷ lệ", "Cần đạt đến nay", "Tốc độ 7 ngày (người/ngày)", "Cần mỗi ngày",
@@ -42,7 +42,7 @@ _BOLD = Font(bold=True)
 
 def workbook(as_of: date | None = None, *, engine: Engine | None = None) -> tuple[date, bytes]:
     """(the as-of date used, the .xlsx file's bytes)."""
-    district = load_district(as_of, engine=engine)
+    district = load_unit_histories(as_of, engine=engine)
     checked = verification(district.as_of, engine=engine)
     book = Workbook()
     book.remove(book.active)
@@ -75,7 +75,14 @@ def text_cell(sheet: Worksheet, row: int, column: int, value: str | None):
     return cell
 
 
-def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
+def _place() -> str:
+    """`Huyện Đan Phượng, thành phố Hà Nội` (the deployment's own name, from the settings)."""
+    place = current().place
+    place = place[:1].upper() + place[1:]
+    return place if current().deployment_kind == "thành phố" else f"{place}, thành phố Hà Nội"
+
+
+def _sheet(sheet: Worksheet, district: UnitHistories, progress: CampaignProgress,
            checked: Verification | None) -> None:
     """The campaign's tables; the last two columns (reported beside what the platform's account
     list confirms) stay blank while there is no list, or where nothing can be checked."""
@@ -85,7 +92,7 @@ def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
     last_column = get_column_letter(len(HEADERS))
     s = progress.standing
     lines = [(TITLE, Font(bold=True, size=14)),
-             (f"{DISTRICT} — Số liệu tính đến ngày {fmt.day(district.as_of)}", Font(bold=True)),
+             (f"{_place()} — Số liệu tính đến ngày {fmt.day(district.as_of)}", Font(bold=True)),
              (f"{progress.name}. Hạn {fmt.day(progress.deadline)} "
               f"({fmt.days_left(progress.days_left)}). Đã tạo tài khoản "
               f"{fmt.number(s.registered)}/{fmt.number(s.size)} ({fmt.percent(s.percent)}). "
@@ -106,7 +113,8 @@ def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
     row = HEADER_ROW + 1
     if progress.key == "residents":
         row = _section(sheet, row, "I. THEO XÃ, THỊ TRẤN", rank(commune_progress(district)), found)
-        row = _total(sheet, row, "Tổng cộng toàn huyện", progress, found.get(("residents", "residents")))
+        row = _total(sheet, row, f"Tổng cộng toàn {current().deployment_kind}", progress,
+                     found.get(("residents", "residents")))
         clusters: list[UnitProgress] = []
         for commune in district.communes:
             clusters += rank(unit_progress(district, [u for u in district.clusters
@@ -118,7 +126,8 @@ def _sheet(sheet: Worksheet, district: District, progress: CampaignProgress,
                            found)
             row = _total(sheet, row, f"Cộng: {group.name}", group.standing,
                          _group_checked([found.get(("agency", a.code)) for a in group.agencies]))
-        row = _total(sheet, row, "Tổng cộng toàn huyện", progress, found.get(("staff", "staff")))
+        row = _total(sheet, row, f"Tổng cộng toàn {current().deployment_kind}", progress,
+                     found.get(("staff", "staff")))
     last_row = row - 1
 
     status_range = f"K{HEADER_ROW + 1}:K{last_row}"

@@ -11,12 +11,13 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from components import format as fmt
+import formats as fmt
 from db import session_scope
 from models import AuditEvent, Commune, District as DistrictRow, open_on
 from services.aggregates import data_version
-from services.analytics import (CampaignInfo, District, Scope, Standing, UnitInfo, average_pace,
-                                load_district, load_scope, silent_by_district)
+from services.analytics import (AreaHistories, CampaignInfo, Standing, UnitHistories, UnitInfo,
+                                average_pace, load_area_histories, load_unit_histories,
+                                silent_by_district)
 from services.auth import Actor
 from services.scope import ScopeRefused
 from services.quality import DEFAULT_STALE_DAYS, SilentUnit, is_silent, silent_units
@@ -142,7 +143,7 @@ class DeadlineCheck:
 def overview(as_of: date | None = None, *, district: str | None = None,
              stale_days: int = DEFAULT_STALE_DAYS, engine: Engine | None = None) -> Overview:
     """The city (by district, when it has several) or one district (by commune, by its code)."""
-    scope = load_scope(as_of, district=district, engine=engine)
+    scope = load_area_histories(as_of, district=district, engine=engine)
     campaigns = [scope_progress(scope, c) for c in scope.campaigns]
     staff = scope.campaign("staff")
     areas = area_ranking(scope)
@@ -153,15 +154,15 @@ def overview(as_of: date | None = None, *, district: str | None = None,
         silent_text = _silent_districts(silent_by_district(scope.as_of, stale_days, engine=engine),
                                         scope.children)
     else:
-        units = load_district(scope.as_of, district=scope.area.code if district else None,
+        units = load_unit_histories(scope.as_of, district=scope.area.code if district else None,
                               engine=engine)
         behind = rank(unit_progress(units, units.agencies))
         areas = with_commune_reports(areas, units, stale_days)
         silent = silent_units(units, stale_days)
         silent_text = _silent_text(silent)
     behind = [a for a in behind if a.standing.percent is not None and a.standing.percent < 1]
-    earlier = load_scope(scope.as_of - timedelta(days=PLACE_CHANGE_DAYS), district=district,
-                         engine=engine)
+    earlier = load_area_histories(scope.as_of - timedelta(days=PLACE_CHANGE_DAYS),
+                                  district=district, engine=engine)
     return Overview(scope.as_of, scope.area.name, campaigns, areas, behind, silent,
                     daily_summary(scope.as_of, scope.area.name, campaigns, areas, behind,
                                   silent_text, stale_days), scope.is_empty,
@@ -218,7 +219,7 @@ def commune_view(code: str, as_of: date | None = None, *, actor: Actor | None = 
                  engine: Engine | None = None) -> CommuneView | None:
     """One commune's clusters, curve and agencies; None for an unknown or closed commune.
     A commune account may open its own only (ScopeRefused)."""
-    district = load_district(as_of, commune=code, engine=engine)
+    district = load_unit_histories(as_of, commune=code, engine=engine)
     commune = next((c for c in district.communes if c.code == code), None)
     residents = district.campaign("residents")
     if commune is None or residents is None:
@@ -238,7 +239,7 @@ def agencies_view(as_of: date | None = None, *, district: str | None = None,
                   engine: Engine | None = None) -> AgenciesView:
     """All agencies (of one district, by its code) against the staff deadline, by kind; in each,
     those below 100% first."""
-    district = load_district(as_of, district=district, agencies_only=True, engine=engine)
+    district = load_unit_histories(as_of, district=district, agencies_only=True, engine=engine)
     staff = district.campaign("staff")
     if staff is None:
         return AgenciesView(district.as_of, None, [], True)
@@ -283,7 +284,7 @@ def deadline_checks(view: AgenciesView) -> list[DeadlineCheck]:
                                          c.agency.standing.percent or 0, fold(c.agency.name)))
 
 
-def campaign_progress(district: District, campaign: CampaignInfo,
+def campaign_progress(district: UnitHistories, campaign: CampaignInfo,
                       units: Sequence[UnitInfo]) -> CampaignProgress:
     return _progress(campaign, district.group_standing(units, campaign), district.days,
                      district.series(units), district.as_of)
@@ -306,14 +307,14 @@ def _progress(campaign: CampaignInfo, figures: Standing, days: list[date], serie
                             (campaign.deadline - as_of).days, figures, curve, silent)
 
 
-def scope_progress(scope: Scope, campaign: CampaignInfo) -> CampaignProgress:
+def scope_progress(scope: AreaHistories, campaign: CampaignInfo) -> CampaignProgress:
     """A campaign in the scope's area, with its curve."""
     figures = scope.standing(scope.area, campaign, scope.last_report)
     return _progress(campaign, figures, scope.days, scope.area.figures[campaign.key].registered,
                      scope.as_of)
 
 
-def agency_groups(district: District) -> list[AgencyGroup]:
+def agency_groups(district: UnitHistories) -> list[AgencyGroup]:
     """Agencies by kind (district departments, commune committees, schools, others)."""
     staff = district.campaign("staff")
     groups: dict[str, list[UnitInfo]] = {}
@@ -324,7 +325,7 @@ def agency_groups(district: District) -> list[AgencyGroup]:
                         rank(unit_progress(district, members))) for name, members in ordered]
 
 
-def commune_progress(district: District) -> list[UnitProgress]:
+def commune_progress(district: UnitHistories) -> list[UnitProgress]:
     residents = district.campaign("residents")
     if residents is None:
         return []
@@ -333,13 +334,13 @@ def commune_progress(district: District) -> list[UnitProgress]:
         for c in district.communes]
 
 
-def unit_progress(district: District, units: Sequence[UnitInfo]) -> list[UnitProgress]:
+def unit_progress(district: UnitHistories, units: Sequence[UnitInfo]) -> list[UnitProgress]:
     return [UnitProgress(u.kind, u.code, u.name, u.commune_name, u.group, s,
                          is_silent(s.last_report, district.as_of, DEFAULT_STALE_DAYS))
             for u in units if (s := district.unit_standing(u)) is not None]
 
 
-def area_ranking(scope: Scope) -> list[UnitProgress]:
+def area_ranking(scope: AreaHistories) -> list[UnitProgress]:
     """The scope's areas (communes, or a city's districts) in the residents campaign, ranked."""
     residents = scope.campaign("residents")
     return rank([UnitProgress(a.kind, a.code, a.name, a.detail, None, scope.standing(a, residents))
@@ -362,7 +363,7 @@ def place_changes(now: Sequence[UnitProgress], before: Sequence[UnitProgress]
     return {code: PlaceChange(place, earlier.get(code)) for code, place in places(now).items()}
 
 
-def with_commune_reports(areas: Sequence[UnitProgress], district: District,
+def with_commune_reports(areas: Sequence[UnitProgress], district: UnitHistories,
                          stale_days: int = DEFAULT_STALE_DAYS) -> list[UnitProgress]:
     """The communes of a ranking (read from the area aggregates) with their last report (their
     clusters' latest) and whether they stopped reporting (quality.is_silent)."""

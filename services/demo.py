@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db import session_scope
+from errors import UserError
 from importers.report import AccountRow, CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
 from models import (AccountEntry, AggregateState, Agency, AreaDay, AuditEvent, Cluster, Commune,
                     CountReport, District, RosterEntry, UnitChange, UnitDay, Upload, User)
@@ -54,7 +55,7 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "L
          "Phương", "Sơn", "Thảo", "Trang", "Tú", "Tuấn", "Yến"]
 
 
-class DemoRefused(Exception):
+class DemoRefused(UserError):
     """The database holds data other than the demo's."""
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
 from services.aggregates import deciding_rank
-from services.analytics import load_district
+from services.analytics import load_unit_histories
 from services.auth import Actor
 from services.people import reference
 from importers.headers import FIELD_NAMES
@@ -90,7 +90,7 @@ def residents_counts_only(actor: Actor, commune_id: int, *,
     check_commune(actor, commune_id)
     with session_scope(engine) as session:
         code = session.get(Commune, commune_id).code
-    district = load_district(commune=code, engine=engine)
+    district = load_unit_histories(commune=code, engine=engine)
     return _counts_only("residents", district, district.clusters, engine)
 
 
@@ -98,7 +98,7 @@ def staff_counts_only(actor: Actor, agency_id: int, *,
                       engine: Engine | None = None) -> CountsOnly | None:
     """The agency when it sends counts and no staff list (None otherwise)."""
     check_agency(actor, agency_id)
-    district = load_district(engine=engine)
+    district = load_unit_histories(engine=engine)
     return _counts_only("staff", district, [a for a in district.agencies if a.id == agency_id],
                         engine)
 

@@ -24,8 +24,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
+from errors import UserError
 from importers.headers import FIELD_NAMES
 from importers.parse import parse_file
+from importers.problems import Problem
 from importers.report import (KIND_LABELS, AccountRow, CountRow, FileRefused, ImportReport,
                               ParsedFile, PersonRow, RowProblem, UnitRow)
 from models import AccountEntry, AuditEvent, CountReport, RosterEntry, Upload, utcnow
@@ -33,7 +35,7 @@ from services import aggregates, people, scope
 from services.auth import Actor
 from services.preview import FigureChange, cautions, unit_changes
 from services.units import UnitDirectory, apply_unit_rows, directory_version, load_directory
-from settings import id_hash_key
+from settings import current
 from text import fold, local_time, vietnam_today
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ class ImportOutcome:
         }
 
 
-class ImportContextError(ValueError):
+class ImportContextError(UserError, ValueError):
     """The commune or agency the user chose does not exist."""
 
 
@@ -371,7 +373,7 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
                  as_of: date | None, file_date: date, session: Session | None) -> list[dict]:
     entries, listed = [], []
     key_of = people.person_key_function(kind)
-    hash_key = id_hash_key()[:64]
+    hash_key = current().id_key
     citizen_key_of = people.citizen_key_function(kind)
     for row in rows:
         if kind == "staff":
@@ -388,9 +390,8 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
         if registered_on is not None and registered_on > report_date:
             column = report.header(row.sheet, "registered_on", "Ngày tạo tài khoản")
             written = row.registered_on_text or f"{registered_on:%d/%m/%Y}"
-            report.warn(row.sheet, row.row, column, written, "registered-after-report",
-                        f"{column} “{written}” sau ngày báo cáo {report_date:%d/%m/%Y}: tính là "
-                        "đã đăng ký từ ngày báo cáo.")
+            report.warn(row.sheet, row.row, column, written, Problem.REGISTERED_AFTER_REPORT,
+                        column=column, value=written, report_date=f"{report_date:%d/%m/%Y}")
             registered_on = None
         listed.append(people.Listed(row, unit, scope_id, key_of(row, unit, scope_id),
                                     citizen_key_of(row, scope_id)))
@@ -404,8 +405,8 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
             "id_key": people.match_key("id", row.citizen_id, hash_key),
             "phone_key": people.match_key("phone", row.phone, hash_key)})
     if session is not None:
-        people.recognise(session, kind, listed, lambda row, code, message: report.warn(
-            row.sheet, row.row, FIELD_NAMES["person_ref"][0], row.reference, code, message))
+        people.recognise(session, kind, listed, lambda row, problem, **values: report.warn(
+            row.sheet, row.row, FIELD_NAMES["person_ref"][0], row.reference, problem, **values))
     for entry, item in zip(entries, listed):
         entry["person_key"] = item.key
     return entries
@@ -416,7 +417,7 @@ def _plan_accounts(rows: list[AccountRow], directory: UnitDirectory, report: Imp
     """The platform's accounts, their identifiers hashed (never kept in clear). An account made
     after the list's date counts from that date; an unknown commune is only a warning (the
     commune helps count the accounts that match nobody, nothing else)."""
-    hash_key = id_hash_key()[:64]
+    hash_key = current().id_key
     communes: dict[str, int | None] = {}
     accounts = []
     for row in rows:
@@ -424,18 +425,17 @@ def _plan_accounts(rows: list[AccountRow], directory: UnitDirectory, report: Imp
         created = row.created_on or list_date
         if created > list_date:
             report.warn(row.sheet, row.row, "Ngày tạo tài khoản", f"{created:%d/%m/%Y}",
-                        "created-after-list",
-                        f"Ngày tạo tài khoản {created:%d/%m/%Y} sau ngày của danh sách "
-                        f"{list_date:%d/%m/%Y}: tính từ ngày của danh sách.")
+                        Problem.CREATED_AFTER_LIST, created_on=f"{created:%d/%m/%Y}",
+                        list_date=f"{list_date:%d/%m/%Y}")
             created = list_date
         commune_id = None
         if row.commune:
             if row.commune not in communes:
                 communes[row.commune] = directory.commune_id(row.commune)
                 if communes[row.commune] is None:
-                    report.warn(row.sheet, row.row, "Xã/Thị trấn", row.commune, "unknown-commune",
-                                f"Không tìm thấy “{row.commune}” trong danh mục đơn vị; tài khoản "
-                                "vẫn được đối chiếu, không tính vào xã nào.")
+                    report.warn(row.sheet, row.row, "Xã/Thị trấn", row.commune,
+                                Problem.UNKNOWN_COMMUNE, value=row.commune,
+                                hint=" Tài khoản vẫn được đối chiếu, không tính vào xã nào.")
             commune_id = communes[row.commune]
         accounts.append({"id_key": people.match_key("id", row.citizen_id, hash_key),
                          "phone_key": people.match_key("phone", row.phone, hash_key),
@@ -466,16 +466,13 @@ def _plan_counts(rows: list[CountRow], matcher: "_UnitMatcher", directory: UnitD
             fld = max((f for f in figures if f in cells), key=figures.get, default=None)
             column = report.header(row.sheet, fld) if fld else None
             written = cells[fld] if fld else str(max(figures.values()))
-            report.warn(row.sheet, row.row, column, written, "over-target",
-                        f"{column or 'Số liệu'} “{written}” vượt 100% (chỉ tiêu {limit}); vẫn được "
-                        "ghi nhận, đề nghị kiểm tra lại.")
-        if (key, report_date) in by_unit:
+            report.warn(row.sheet, row.row, column, written, Problem.OVER_DIRECTORY_TARGET,
+                        column=column or "Số liệu", value=written, limit=limit)
+        if (key, report_date) in by_unit:  # two names of one unit: the importer kept both
             unit_field = "agency" if key[0] == "agency" else "cluster"
             name = row.agency if key[0] == "agency" else row.cluster
             report.warn(row.sheet, row.row, report.header(row.sheet, unit_field), name,
-                        "duplicate-unit",
-                        f"Đơn vị này đã có ở dòng {by_unit[(key, report_date)]['_row']}; "
-                        "lấy số liệu của dòng sau.")
+                        Problem.DUPLICATE_MATCH, earlier=by_unit[(key, report_date)]['_row'])
         by_unit[(key, report_date)] = {
             "_row": row.row, "cluster_id": unit if key[0] == "cluster" else None,
             "agency_id": unit if key[0] == "agency" else None, "report_date": report_date,
@@ -498,7 +495,7 @@ class _UnitMatcher:
             commune_id = self.directory.commune_id(commune_name)
             if commune_id is None:
                 self._unknown(row, self.report.header(row.sheet, "commune", "Xã/Thị trấn"),
-                              commune_name, "unknown-commune",
+                              commune_name, Problem.UNKNOWN_COMMUNE,
                               self.directory.suggest_communes(commune_name))
                 return None
         if name:
@@ -508,15 +505,14 @@ class _UnitMatcher:
             found = self._name_cache[cache_key]
             if found is None:
                 self._unknown(row, self.report.header(row.sheet, "cluster", "Thôn/Cụm dân cư"),
-                              name, "unknown-unit",
+                              name, Problem.UNKNOWN_UNIT,
                               self.directory.suggest_clusters(name, commune_id))
             return found
         found = self._from_hints(row.unit_hints, "cluster",
                                  lambda hint: self.directory.cluster_id(hint, commune_id))
         if found is None:
-            self.report.error(row.sheet, row.row, "Thôn/Cụm dân cư", None, "missing-unit",
-                              "Không xác định được thôn/cụm dân cư của dòng này: thêm cột "
-                              "“Thôn/Cụm dân cư” hoặc đặt tên trang tính theo tên thôn.")
+            self.report.error(row.sheet, row.row, "Thôn/Cụm dân cư", None,
+                              Problem.UNDETERMINED_CLUSTER)
         return found
 
     def agency(self, row, name: str | None) -> int | None:
@@ -526,15 +522,14 @@ class _UnitMatcher:
             found = self._name_cache[name]
             if found is None:
                 self._unknown(row, self.report.header(row.sheet, "agency", "Cơ quan, đơn vị"),
-                              name, "unknown-unit",
+                              name, Problem.UNKNOWN_UNIT,
                               self.directory.suggest_agencies(name))
             return found
         found = self._from_hints(row.unit_hints, "agency", self.directory.agency_id)
         found = found if found is not None else self.agency_default
         if found is None:
-            self.report.error(row.sheet, row.row, "Cơ quan, đơn vị", None, "missing-unit",
-                              "Không xác định được cơ quan, đơn vị: chọn cơ quan khi tải lên "
-                              "hoặc thêm cột “Cơ quan, đơn vị”.")
+            self.report.error(row.sheet, row.row, "Cơ quan, đơn vị", None,
+                              Problem.UNDETERMINED_AGENCY)
         return found
 
     def _from_hints(self, hints: tuple[str, ...], unit_type: str, lookup) -> int | None:
@@ -544,10 +539,10 @@ class _UnitMatcher:
                 (found for hint in hints if (found := lookup(hint)) is not None), None)
         return self._hint_cache[cache_key]
 
-    def _unknown(self, row, column: str, value: str, code: str, suggestions: list[str]) -> None:
+    def _unknown(self, row, column: str, value: str, problem: Problem,
+                 suggestions: list[str]) -> None:
         hint = f" Có phải: {', '.join(suggestions)}?" if suggestions else ""
-        self.report.error(row.sheet, row.row, column, value, code,
-                          f"Không tìm thấy “{value}” trong danh mục đơn vị.{hint}")
+        self.report.error(row.sheet, row.row, column, value, problem, value=value, hint=hint)
 
 
 def _commune_of_file(rows: Iterable, directory: UnitDirectory) -> int | None:
@@ -636,9 +631,10 @@ def write_plan(session: Session, plan: ImportPlan, file_name: str, sha256: str,
 
 
 def _kept(problem: RowProblem) -> dict:
-    """A problem as the history keeps it: a citizen ID quoted by it is masked, never stored in clear."""
+    """A problem as the history keeps it: one that quotes a citizen ID (`Problem.masked`) has it
+    masked, never stored in clear."""
     item = problem.as_dict()
-    if "citizen-id" in problem.code:
+    if problem.problem.masked:
         for key in ("value", "message"):
             item[key] = item[key] and _LONG_NUMBER.sub(lambda m: "•" * (len(m[0]) - 3) + m[0][-3:],
                                                        item[key])

@@ -24,9 +24,10 @@ from typing import Callable
 from sqlalchemy import select
 
 from importers.kinds import person_identity
+from importers.problems import Problem
 from importers.report import PersonRow
 from models import Cluster, RosterEntry
-from settings import id_hash_key
+from settings import current
 from text import fold
 
 _BATCH = 5_000  # keys per IN (...) query
@@ -40,7 +41,7 @@ def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
     Identity: `importers.kinds.person_identity` (the name's basis: folded name, date of birth and
     the unit's id).
     """
-    key = id_hash_key()[:64]
+    key = current().id_key
 
     def person_key(row: PersonRow, unit_id: int, scope_id: int) -> str:
         basis, value = person_identity(row.citizen_id, row.phone, lambda: (
@@ -56,13 +57,13 @@ def match_key(basis: str, value: str | None, key: bytes | None = None) -> str | 
     same on both sides, never the value in clear. None for no value."""
     if not value:
         return None
-    return _hash(f"account|{basis}|{value}", key if key is not None else id_hash_key()[:64])
+    return _hash(f"account|{basis}|{value}", key if key is not None else current().id_key)
 
 
 def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None]:
     """The keyed hash of a row's citizen ID within its scope (None without one): the key of a
     person first known by that ID, kept with each entry that gives it (`RosterEntry.citizen_key`)."""
-    key = id_hash_key()[:64]
+    key = current().id_key
 
     def citizen_key(row: PersonRow, scope_id: int) -> str | None:
         if not row.citizen_id:
@@ -75,7 +76,7 @@ def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None
 def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> str:
     """The person key within a scope (a commune id for residents, an agency id for staff), from
     the identity's keyed hash."""
-    return _hash(f"{scope_id}|{identity_key}", key if key is not None else id_hash_key()[:64])
+    return _hash(f"{scope_id}|{identity_key}", key if key is not None else current().id_key)
 
 
 def _hash(text: str, key: bytes) -> str:
@@ -111,14 +112,10 @@ class Listed:
     citizen_key: str | None
 
 
-UNKNOWN_REFERENCE = ("Mã tham chiếu “{value}” không thuộc danh sách của đơn vị: người này được "
-                     "nhận biết theo số CCCD, số điện thoại hoặc họ tên và ngày sinh.")
-
-
 def recognise(session, campaign: str, listed: list[Listed],
-              warn: Callable[[PersonRow, str, str], None]) -> None:
+              warn: Callable[..., None]) -> None:
     """Give each listed row the key of the person its scope already knows it to be, if any
-    (reads only). `warn(row, code, message)` reports a reference that its scope does not know."""
+    (reads only). `warn(row, problem, **values)` reports a reference that its scope does not know."""
     if not listed:
         return
     if _any_entries(session, campaign, {item.scope_id for item in listed}):
@@ -136,7 +133,7 @@ def recognise(session, campaign: str, listed: list[Listed],
                 item.key = found
                 people.learn(item)
                 continue
-            warn(item.row, "unknown-reference", UNKNOWN_REFERENCE.format(value=ref))
+            warn(item.row, Problem.UNKNOWN_REFERENCE, value=ref)
         item.key = people.match(item) or item.key
         people.learn(item)
 

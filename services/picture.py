@@ -15,7 +15,7 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from components import format as fmt
+import formats as fmt
 from services.dashboard import CampaignProgress, Overview, UnitProgress, silent_note
 
 WIDTH = 1080  # px

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from db import session_scope
-from components.format import day as day_text, number, percent
+from formats import day as day_text, number, percent
 from models import Agency, Campaign, Cluster, Commune, District, RosterEntry, open_on
 from services import aggregates
 from services.figures_rule import Entry, UnitFigures, UnitKey, counts_from, deciding, roster_changes

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Upload
-from services.analytics import District, Report, UnitInfo, load_district
+from services.analytics import UnitHistories, ReportedFigure, UnitInfo, load_unit_histories
 from text import fold, local_time
 
 DEFAULT_STALE_DAYS = 3
@@ -47,7 +47,7 @@ def reporting_periods(start: date, as_of: date, length: int) -> list[tuple[date,
     return periods[::-1]
 
 
-def reporting_rates(reports_by_unit: Sequence[Sequence[Report]],
+def reporting_rates(reports_by_unit: Sequence[Sequence[ReportedFigure]],
                     periods: Sequence[tuple[date, date]],
                     grace_days: int = TIMELY_GRACE_DAYS) -> tuple[int, int, int]:
     """(expected, received, on time) reports: one expected per unit and period; received when the
@@ -64,7 +64,7 @@ def reporting_rates(reports_by_unit: Sequence[Sequence[Report]],
     return len(reports_by_unit) * len(periods), received, on_time
 
 
-def decreases(reports: Sequence[Report]) -> list[tuple[Report, Report]]:
+def decreases(reports: Sequence[ReportedFigure]) -> list[tuple[ReportedFigure, ReportedFigure]]:
     """Pairs of consecutive reports where the registered figure went down. An account once made
     stays made, so that is an error; installs may go down (people uninstall) and are not flagged."""
     return [(before, after) for before, after in zip(reports, reports[1:])
@@ -122,8 +122,8 @@ class OverTarget:
 @dataclass(frozen=True)
 class Decrease:
     unit: UnitRef
-    before: Report
-    after: Report
+    before: ReportedFigure
+    after: ReportedFigure
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class DataQuality:
     is_empty: bool = False
 
 
-def silent_units(district: District, stale_days: int) -> list[SilentUnit]:
+def silent_units(district: UnitHistories, stale_days: int) -> list[SilentUnit]:
     """Units that never reported or have not for `stale_days` days; longest silence first."""
     found = []
     for unit in district.clusters + district.agencies:
@@ -167,7 +167,7 @@ def data_quality(as_of: date | None = None, *, district: str | None = None,
                  stale_days: int = DEFAULT_STALE_DAYS, engine: Engine | None = None
                  ) -> DataQuality:
     """Everything the data-quality page shows, as of a date (for one district, by its code)."""
-    district = load_district(as_of, district=district, series=False, engine=engine)
+    district = load_unit_histories(as_of, district=district, series=False, engine=engine)
     residents = district.campaign("residents")
     periods = (reporting_periods(residents.start, district.as_of, stale_days)
                if residents else [])

@@ -7,13 +7,14 @@
 """
 from __future__ import annotations
 
+from errors import UserError
 from services.auth import ROLES, Actor
 
 UPLOAD_KINDS = {"admin": {"units", "residents", "staff", "counts", "accounts"},
                 "commune": {"residents", "counts"}, "agency": {"staff", "counts"}}
 
 
-class ScopeRefused(PermissionError):
+class ScopeRefused(UserError, PermissionError):
     """The caller's role or unit does not allow this; the message says why, in Vietnamese."""
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
+from errors import UserError
 from models import (AccountEntry, Agency, AuditEvent, Cluster, Commune, CountReport, RosterEntry,
                     UnitChange, Upload, utcnow)
 from services import aggregates, scope
@@ -17,7 +18,7 @@ from services.units import UNIT_MODELS
 from text import local_time
 
 
-class UndoRefused(Exception):
+class UndoRefused(UserError):
     """The import cannot be undone; the message says why, in Vietnamese."""
 
 

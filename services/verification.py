@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from db import session_scope
 from models import AccountEntry, RosterEntry, Upload
 from services import aggregates
-from services.analytics import District, UnitInfo, load_district
+from services.analytics import UnitHistories, UnitInfo, load_unit_histories
 from services.auth import Actor
 from text import fold
 
@@ -106,7 +106,7 @@ def verification(as_of: date | None = None, *, district: str | None = None,
     """The figures checked, as of a date (for one district or one commune, by code); None when
     no account list holds on that day. A commune or agency account: its own units only."""
     actor = view_scope(actor)
-    units = load_district(as_of, district=district, commune=commune, engine=engine)
+    units = load_unit_histories(as_of, district=district, commune=commune, engine=engine)
     with session_scope(engine) as session:
         found = live_list(session, units.as_of)
         if found is None:
@@ -131,7 +131,7 @@ def verification(as_of: date | None = None, *, district: str | None = None,
     return result
 
 
-def _checked(units: District, verified: dict, listed: set, unmatched: dict,
+def _checked(units: UnitHistories, verified: dict, listed: set, unmatched: dict,
              names_communes: bool) -> Verification:
     commune_ids = {c.code: c.id for c in units.communes}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ os.environ.setdefault("TRACKER_ID_KEY", "00112233445566778899aabbccddeeff0011223
 
 from sqlalchemy import text  # noqa: E402
 
+import settings  # noqa: E402
 from db import get_engine, migrate, session_scope  # noqa: E402
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -99,6 +101,6 @@ def demo_database(tmp_path_factory) -> str:
 def use_database(monkeypatch):
     """Point the code that uses the default database (pages, CLI) at a URL for one test."""
     def use(url: str) -> str:
-        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setattr(settings, "_current", replace(settings.current(), database_url=url))
         return url
     return use

@@ -116,3 +116,20 @@ def test_an_existing_database_others_can_read_is_made_0600(tmp_path, umask_022):
     get_engine(f"sqlite:///{path}")
     assert mode(path) == 0o600
     assert mode(tmp_path) == 0o755  # an existing folder is left as it is (it may be shared)
+
+
+def test_the_settings_default_to_the_district_deployment():
+    defaults = settings.Settings.from_environment({})
+    assert (defaults.deployment, defaults.place, defaults.slug) == (
+        "Đan Phượng", "huyện Đan Phượng", "dan-phuong")
+    assert (defaults.upload_limit, defaults.session_minutes) == (50 * 1024 * 1024, 30)
+    assert defaults.database_url == f"sqlite:///{ROOT / 'data' / 'tracker.db'}"
+
+
+def test_the_settings_are_read_from_the_environment_and_bad_numbers_fall_back():
+    read = settings.Settings.from_environment({
+        "DATABASE_URL": "sqlite://", "TRACKER_MAX_UPLOAD_MB": "1,5", "TRACKER_SESSION_MINUTES": "x",
+        "TRACKER_DEPLOYMENT": "Hà Nội", "TRACKER_DEPLOYMENT_KIND": "thành phố"})
+    assert (read.database_url, read.upload_limit, read.session_minutes) == (
+        "sqlite://", int(1.5 * 1024 * 1024), 30)
+    assert (read.place, read.slug) == ("thành phố Hà Nội", "ha-noi")

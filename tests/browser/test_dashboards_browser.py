@@ -18,7 +18,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from components import format as fmt
+import formats as fmt
 from db import get_engine
 from services import dashboard
 from services.auth import create_user

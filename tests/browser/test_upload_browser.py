@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from components.format import number
+from formats import number
 from db import get_engine
-from services.directory import list_campaigns, update_campaign
+from services.admin import list_campaigns, update_campaign
 from services.progress import progress
 from services.uploads import list_uploads
 from tests.accounts_helpers import PASSWORD, account, demo_copy  # noqa: F401 (fixture)

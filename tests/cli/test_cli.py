@@ -159,7 +159,7 @@ def test_rebuild_recomputes_the_daily_aggregates_from_the_raw_data(database):
     from sqlalchemy import text
 
     from db import get_engine
-    from services.analytics import load_district
+    from services.analytics import load_unit_histories
     from services.progress import progress
     district(database)
     run(database, "import", str(SAMPLES / "dong-thap-bao-cao-05-8.xlsx"))
@@ -170,7 +170,7 @@ def test_rebuild_recomputes_the_daily_aggregates_from_the_raw_data(database):
     result = run(database, "rebuild")
     assert result.returncode == 0 and "tính lại" in result.stdout
     recount = progress(date(2024, 8, 18), engine=engine)
-    figures = load_district(date(2024, 8, 18), engine=engine)
+    figures = load_unit_histories(date(2024, 8, 18), engine=engine)
     assert sum(c.registered for c in recount.clusters) == 3907 + 73
     assert figures_total(figures) == 3907 + 73
 

@@ -10,7 +10,7 @@ from db import session_scope
 from models import Commune
 from services import dashboard, picture
 from services.auth import AccountError, Actor, authenticate, create_user, record_logout
-from services.directory import update_unit
+from services.admin import update_unit
 from services.uploads import undo_upload
 from tests.dashboard_data import add_counts, cluster_id, d
 

@@ -163,13 +163,16 @@ def test_a_two_row_headers_problem_names_parent_and_child(tmp_path):
 
 
 def test_one_row_never_gets_the_same_warning_twice():
+    from importers.problems import Problem
     from importers.report import ImportReport
     report = ImportReport("f.xlsx")
-    report.warn("S", 4, "Số người đã cài đặt", "120", "over-target", "trên 100%")
-    report.warn("S", 4, None, "120", "over-target", "vượt chỉ tiêu")
-    report.warn("S", 5, None, "120", "over-target", "vượt chỉ tiêu")
-    report.error("S", 4, "Đã cài đặt", "có lẽ", "invalid-yes-no", "…")
-    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", "invalid-yes-no", "…")
-    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", "invalid-yes-no", "…")
+    over = {"column": "Số người đã cài đặt", "value": "120", "base": "Số người trong diện",
+            "limit": "100"}
+    report.warn("S", 4, "Số người đã cài đặt", "120", Problem.OVER_TARGET, **over)
+    report.warn("S", 4, None, "120", Problem.OVER_TARGET, **over)
+    report.warn("S", 5, None, "120", Problem.OVER_TARGET, **over)
+    report.error("S", 4, "Đã cài đặt", "có lẽ", Problem.INVALID_YES_NO, value="có lẽ")
+    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", Problem.INVALID_YES_NO, value="có lẽ")
+    report.error("S", 4, "Đã tạo tài khoản", "có lẽ", Problem.INVALID_YES_NO, value="có lẽ")
     assert [(p.row, p.column) for p in report.warnings] == [(4, "Số người đã cài đặt"), (5, None)]
     assert [(p.row, p.column) for p in report.errors] == [(4, "Đã cài đặt"), (4, "Đã tạo tài khoản")]

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from db import get_engine, session_scope
 from models import RosterEntry
 from services.auth import authenticate
-from services.directory import find_commune
+from services.admin import find_commune
 from services.progress import progress
 from tests.accounts_helpers import demo_actor, demo_copy  # noqa: F401 (fixture)
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from db import get_engine
 from services import dashboard
 from services.auth import Actor
-from services.directory import find_commune, merge_communes
+from services.admin import find_commune, merge_communes
 
 ROOT = Path(__file__).resolve().parents[2]
 MERGED_ON = date(2024, 8, 25)  # inside the demo's reports, so that a date after it can be chosen

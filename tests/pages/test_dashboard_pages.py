@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest, app_test
 
-from components import format as fmt
+import formats as fmt
 from components.safe_text import plain
 from db import get_engine, session_scope
 from models import Commune

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from db import get_engine
 from services import dashboard
 from services.auth import Actor
-from services.directory import find_commune
+from services.admin import find_commune
 from services.follow_up import residents_counts_only, residents_to_visit
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from components.safe_text import plain
 from db import get_engine, session_scope
 from models import Agency, Upload
-from services.directory import list_campaigns, update_campaign, update_unit
+from services.admin import list_campaigns, update_campaign, update_unit
 from tests.accounts_helpers import demo_actor, demo_copy  # noqa: F401 (fixture)
 from tests.dashboard_data import add_upload
 from tests.pages.test_account_pages import page

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import format as fmt
+import formats as fmt
 from db import get_engine
 from services import dashboard
 from services.auth import Actor

@@ -27,7 +27,7 @@ def test_admin_creates_an_account_with_a_random_password_that_logs_in(district, 
 
 
 def list_commune_id(engine, code):
-    from services.directory import find_commune
+    from services.admin import find_commune
     return find_commune(code, engine=engine).id
 
 

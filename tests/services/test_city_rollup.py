@@ -13,7 +13,7 @@ from db import session_scope
 from importers.report import UnitRow
 from models import AreaDay, Cluster, Commune
 from services import aggregates
-from services.analytics import load_scope
+from services.analytics import load_area_histories
 from services.dashboard import district_choices, overview
 from services.units import apply_unit_rows
 from services.uploads import undo_upload
@@ -71,7 +71,7 @@ def busy_month(engine, clusters: list[str], seed: int) -> list[int]:
 
 def assert_areas_equal_a_recount(engine, as_of: date) -> None:
     whole = recount(engine, as_of)
-    scope = load_scope(as_of, engine=engine)
+    scope = load_area_histories(as_of, engine=engine)
     assert scope.area.kind == "city" and [a.code for a in scope.children] == ["BV", "DP", "HD"]
     for key in ("residents", "staff"):
         figures = scope.area.figures[key]
@@ -82,7 +82,7 @@ def assert_areas_equal_a_recount(engine, as_of: date) -> None:
         for key in ("residents", "staff"):
             assert (area.figures[key].registered[-1], area.figures[key].installed) == (
                 district[key].registered, district[key].installed), (as_of, code, key)
-        one = load_scope(as_of, district=code, engine=engine)
+        one = load_area_histories(as_of, district=code, engine=engine)
         assert one.area.figures["staff"].registered[-1] == district["staff"].registered
         for area in one.children:
             assert (area.figures["residents"].registered[-1],
@@ -171,11 +171,11 @@ def test_a_commune_closed_by_a_merger_keeps_its_figures_before_the_merger(engine
         session.flush()
         aggregates.refresh_areas(session)
     add_counts(engine, d(25), [("THOHONG-1", 70, 70)])
-    before = load_scope(d(15), district="DP", engine=engine)
+    before = load_area_histories(d(15), district="DP", engine=engine)
     assert [a.code for a in before.children] == ["HONGHA", "THOAN"]
     assert before.area.figures["residents"].registered[-1] == 50
     assert before.area.figures["residents"].size == 360
-    after = load_scope(d(25), district="DP", engine=engine)
+    after = load_area_histories(d(25), district="DP", engine=engine)
     assert [a.code for a in after.children] == ["THOHONG"]
     residents = after.area.figures["residents"]
     assert residents.size == 500

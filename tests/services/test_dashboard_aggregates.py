@@ -11,14 +11,14 @@ from models import CountReport, RosterEntry, Upload
 from services import aggregates
 from models import AggregateState, UnitDay
 from services.aggregates import data_version
-from services.analytics import latest_report_date, load_district
+from services.analytics import latest_report_date, load_unit_histories
 from services.progress import progress
 from services.uploads import undo_upload
 from tests.dashboard_data import add_counts, add_roster, add_upload, cluster_id, d
 
 
 def figure(engine, code: str, as_of: date) -> tuple[int, int, date | None]:
-    district = load_district(as_of, engine=engine)
+    district = load_unit_histories(as_of, engine=engine)
     unit = next(u for u in district.clusters + district.agencies if u.code == code)
     history = district.history[unit.kind, unit.id]
     return history.registered[-1], history.installed[-1], history.last_report
@@ -45,7 +45,7 @@ def test_a_later_import_for_the_same_unit_and_date_replaces_the_figure(district)
 def test_daily_series_steps_with_the_reports(district):
     add_counts(district, d(6), [("DONGTHAP-01", 10, 10)])
     add_counts(district, d(8), [("DONGTHAP-01", 30, 30)])
-    district_figures = load_district(d(9), engine=district)
+    district_figures = load_unit_histories(d(9), engine=district)
     unit = next(u for u in district_figures.clusters if u.code == "DONGTHAP-01")
     # the days run from the campaigns' start, 5/7, to 9/7
     assert district_figures.days == [d(5), d(6), d(7), d(8), d(9)]
@@ -90,7 +90,7 @@ def test_the_district_equals_progress_on_every_day(district):
     add_counts(district, d(11), [("CQ05", 12, 13)], unit="agency")
     for as_of in (d(4) + timedelta(days=n) for n in range(10)):
         expected = progress(as_of, engine=district)
-        got = load_district(as_of, engine=district)
+        got = load_unit_histories(as_of, engine=district)
         for unit in got.clusters + got.agencies:
             figures = expected.clusters if unit.kind == "cluster" else expected.agencies
             fig = next(f for f in figures if f.code == unit.code)
@@ -111,7 +111,7 @@ def test_latest_report_date_comes_from_the_reports(district):
 
 def test_reading_brings_in_a_new_import_without_rebuilding(district, monkeypatch):
     add_counts(district, d(10), [("DONGTHAP-01", 50, 55)])
-    load_district(d(10), engine=district)  # first read: builds the table
+    load_unit_histories(d(10), engine=district)  # first read: builds the table
     rebuilds = []
     monkeypatch.setattr(aggregates, "rebuild", lambda session: rebuilds.append(1))
     add_counts(district, d(11), [("DONGTHAP-02", 7, 8)])
@@ -191,7 +191,7 @@ def test_the_demo_district_equals_progress(demo_database):
     engine = get_engine(demo_database)
     for as_of in (d(4), d(25), d(12, 8), d(30, 8)):
         expected = progress(as_of, engine=engine)
-        got = load_district(as_of, engine=engine)
+        got = load_unit_histories(as_of, engine=engine)
         units = {(u.kind, u.code): got.history[u.kind, u.id] for u in got.clusters + got.agencies}
         for kind, figures in (("cluster", expected.clusters), ("agency", expected.agencies)):
             for f in figures:
@@ -205,6 +205,6 @@ def test_the_demo_district_equals_progress(demo_database):
 
 
 def test_an_empty_database_reads_as_an_empty_district(engine):
-    got = load_district(d(25), engine=engine)
+    got = load_unit_histories(d(25), engine=engine)
     assert got.is_empty and got.history == {} and [c.key for c in got.campaigns] == [
         "staff", "residents"]

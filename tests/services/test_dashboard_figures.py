@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from services.analytics import (CampaignInfo, Report, average_pace, expected_by_now, needed_pace,
-                                projected_date, standing, status, target_of)
+from services.analytics import (CampaignInfo, ReportedFigure, average_pace, expected_by_now,
+                                needed_pace, projected_date, standing, status, target_of)
 from services.quality import (days_without_report, decreases, is_silent, reporting_periods,
                               reporting_rates)
 
@@ -148,10 +148,10 @@ def _at(day: int, hour: int = 10) -> datetime:  # 10:00 UTC is 17:00 in Vietnam
 
 def test_completeness_counts_periods_with_a_report_and_timeliness_those_imported_in_time():
     periods = [(date(2024, 7, 7), date(2024, 7, 9)), (date(2024, 7, 10), date(2024, 7, 12))]
-    unit_a = [Report(date(2024, 7, 8), 5, 5, _at(8)),     # period 1, imported the same day
-              Report(date(2024, 7, 12), 9, 9, _at(15))]   # period 2, imported 3 days late
-    unit_b = [Report(date(2024, 7, 9), 3, 3, _at(10))]    # period 1, imported the next day
-    unit_c: list[Report] = []                              # never reported
+    unit_a = [ReportedFigure(date(2024, 7, 8), 5, 5, _at(8)),     # period 1, imported the same day
+              ReportedFigure(date(2024, 7, 12), 9, 9, _at(15))]   # period 2, imported 3 days late
+    unit_b = [ReportedFigure(date(2024, 7, 9), 3, 3, _at(10))]    # period 1, imported the next day
+    unit_c: list[ReportedFigure] = []                              # never reported
     # 3 units x 2 periods = 6 expected; received: a1, a2, b1 = 3; on time: a1, b1 = 2
     assert reporting_rates([unit_a, unit_b, unit_c], periods) == (6, 3, 2)
 
@@ -159,12 +159,13 @@ def test_completeness_counts_periods_with_a_report_and_timeliness_those_imported
 def test_timeliness_reads_the_import_time_in_vietnam():
     periods = [(date(2024, 7, 7), date(2024, 7, 9))]
     # 17:30 UTC on 10/7 is 00:30 on 11/7 in Vietnam: two days after the period, late
-    late = [Report(date(2024, 7, 9), 1, 1, datetime(2024, 7, 10, 17, 30, tzinfo=timezone.utc))]
+    late = [ReportedFigure(date(2024, 7, 9), 1, 1,
+                           datetime(2024, 7, 10, 17, 30, tzinfo=timezone.utc))]
     assert reporting_rates([late], periods) == (1, 1, 0)
 
 
 def test_decreases_are_registered_figures_going_down_between_two_reports():
-    reports = [Report(date(2024, 7, 8), 10, 12, None), Report(date(2024, 7, 9), 14, 11, None),
-               Report(date(2024, 7, 10), 12, 15, None), Report(date(2024, 7, 11), 12, 15, None)]
+    reports = [ReportedFigure(date(2024, 7, day), registered, installed, None)
+               for day, registered, installed in ((8, 10, 12), (9, 14, 11), (10, 12, 15), (11, 12, 15))]
     # 14 -> 12 went down; 12 -> 11 installed alone is not flagged
     assert decreases(reports) == [(reports[1], reports[2])]

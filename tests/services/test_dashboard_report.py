@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -50,7 +51,8 @@ def test_one_sheet_per_campaign_titled_with_the_date(book):
     assert book.sheetnames == ["Cán bộ, CCVC, NLĐ", "Người dân"]
     for sheet in book:
         assert sheet["A1"].value == "BÁO CÁO TIẾN ĐỘ CÀI ĐẶT, SỬ DỤNG ỨNG DỤNG iHaNoi"
-        assert sheet["A2"].value.endswith("Số liệu tính đến ngày 12/07/2024")
+        assert sheet["A2"].value == ("Huyện Đan Phượng, thành phố Hà Nội — Số liệu tính đến "
+                                     "ngày 12/07/2024")
     assert "Đánh giá: Chậm tiến độ" in book["Người dân"]["A3"].value
 
 
@@ -145,3 +147,12 @@ def test_cli_export_writes_the_same_figures(sqlite_engine, tmp_path):
 def test_cli_export_to_a_missing_folder_fails_with_a_message(sqlite_engine, tmp_path):
     result = run_cli(str(sqlite_engine.url), "export", str(tmp_path / "no" / "such.xlsx"))
     assert result.returncode == 1 and "Không ghi được tệp" in result.stderr
+
+
+def test_the_report_names_the_deployment_of_the_settings(district, monkeypatch):
+    import settings
+    monkeypatch.setattr(settings, "_current", replace(settings.current(), deployment="Hoài Đức"))
+    add_history(district)
+    sheet = openpyxl.load_workbook(BytesIO(workbook(AS_OF, engine=district)[1]))["Người dân"]
+    assert sheet["A2"].value.startswith("Huyện Hoài Đức, thành phố Hà Nội — ")
+    assert any(row[1] == "Tổng cộng toàn huyện" for row in sheet.iter_rows(values_only=True))

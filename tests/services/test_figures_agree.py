@@ -7,18 +7,20 @@ import io
 import json
 import random
 from contextlib import redirect_stdout
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+import settings
 from db import session_scope
 from importers.report import UnitRow
 from models import Agency, Cluster, Commune, open_on
 from services import dashboard
-from services.analytics import load_district
+from services.analytics import load_unit_histories
 from services.auth import Actor
-from services.directory import DirectoryError, merge_communes
+from services.admin import DirectoryError, merge_communes
 from services.imports import import_file
 from services.units import apply_unit_rows
 from services.uploads import UndoRefused, undo_upload
@@ -169,7 +171,7 @@ def cli_progress(engine, as_of: date) -> dict:
     import cli
     url = engine.url.render_as_string(hide_password=False)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", url)
+        patch.setattr(settings, "_current", replace(settings.current(), database_url=url))
         out = io.StringIO()
         with redirect_stdout(out):
             assert cli.main(["progress", "--as-of", as_of.isoformat(), "--json"]) == 0
@@ -208,7 +210,7 @@ def assert_all_agree(engine, as_of: date) -> None:
         assert {a.code: (a.standing.registered, a.standing.installed) for a in district.areas} \
             == {c: (oracle.communes[c].registered, oracle.communes[c].installed)
                 for c in (a.code for a in district.areas)}, where
-    units = load_district(as_of, engine=engine)
+    units = load_unit_histories(as_of, engine=engine)
     shown = {u.code: (s.registered, s.installed, s.last_report)
              for u in units.clusters + units.agencies if (s := units.unit_standing(u))}
     assert shown == {code: (f.registered, f.installed, f.last_report) for code, f in

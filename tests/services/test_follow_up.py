@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from db import session_scope
 from models import RosterEntry
-from services.directory import find_agency, find_commune
+from services.admin import find_agency, find_commune
 from services.follow_up import residents_to_visit, residents_workbook, staff_to_visit, staff_workbook
 from services.imports import import_file
 from tests.accounts_helpers import account

@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from db import session_scope
+from importers.report import RowProblem
 from models import CountReport, RosterEntry, Upload
 from services import imports as imports_service
 from services.imports import import_file
 from services.progress import progress
 from tests.conftest import sample
-from tests.workbooks import count_report, roster
+from tests.workbooks import count_report, roster, xlsx_bytes
 
 
 def cluster(figures, code):
@@ -252,7 +253,7 @@ def test_commit_rechecks_the_same_content_landed_since_the_preview(district):
 
 def test_commit_plans_again_when_the_directory_changed_since_the_preview(district):
     """A cluster closed between the preview and the confirm: its rows are no longer accepted."""
-    from services import directory
+    from services import admin
     from services.auth import Actor
     from services.imports import DIRECTORY_CHANGED, commit_import, prepare_import
     prepared = prepare_import(count_report([["Cụm 1", 100, 90], ["Cụm 2", 50, 40]]), "bc.xlsx",
@@ -260,7 +261,7 @@ def test_commit_plans_again_when_the_directory_changed_since_the_preview(distric
     assert prepared.outcome.rows_accepted == 2
     with session_scope(district) as session:
         cum2 = session.execute(text("SELECT id FROM cluster WHERE code = 'DONGTHAP-02'")).scalar_one()
-    directory.close_unit(Actor("quantri", "admin"), "cluster", cum2, date(2024, 8, 1), engine=district)
+    admin.close_unit(Actor("quantri", "admin"), "cluster", cum2, date(2024, 8, 1), engine=district)
     done = commit_import(prepared, engine=district)
     assert (done.status, done.rows_accepted, done.rows_rejected) == ("imported", 1, 1)
     assert DIRECTORY_CHANGED in done.notes
@@ -283,7 +284,6 @@ def test_a_prepared_import_is_committed_by_the_account_that_checked_it(district)
 def test_a_registration_after_the_report_date_quotes_the_sheets_header_and_the_date_as_written(district):
     """The warning names the sheet's own header (`Ngày đăng ký`, not the field's `Ngày tạo tài
     khoản`) and the value as typed (`25/8/2024`, not `25/08/2024`), once."""
-    from tests.workbooks import xlsx_bytes
     data = xlsx_bytes(("Danh sách", [["UBND XÃ ĐỒNG THÁP"], [],
                                      ["STT", "Họ và tên", "Thôn", "Đã đăng ký", "Ngày đăng ký"],
                                      [1, "An", "Cụm 1", "x", "25/8/2024"],
@@ -297,7 +297,6 @@ def test_a_registration_after_the_report_date_quotes_the_sheets_header_and_the_d
 
 
 def test_a_count_above_its_own_and_the_directorys_target_is_warned_once_quoting_the_cell(district):
-    from tests.workbooks import xlsx_bytes
     data = xlsx_bytes(("Báo cáo", [["UBND XÃ ĐỒNG THÁP"], [],
                                    ["STT", "Tên thôn", "Số người trong diện", "Số người đã tạo tài khoản"],
                                    [1, "Cụm 1", 100, "5.000"], [2, "Cụm 2", 20000, "9.500"],
@@ -306,6 +305,33 @@ def test_a_count_above_its_own_and_the_directorys_target_is_warned_once_quoting_
                           engine=district)
     assert [(w.row, w.column, w.value, w.code) for w in outcome.warnings] == [
         (4, "Số người đã tạo tài khoản", "5.000", "over-target"),
-        (5, "Số người đã tạo tài khoản", "9.500", "over-target")]
+        (5, "Số người đã tạo tài khoản", "9.500", "over-directory-target")]
     assert [(e.row, e.column, e.value, e.code) for e in outcome.errors] == [
         (6, "Tên thôn", "Cụm 99", "unknown-unit")]
+
+
+
+def test_a_count_over_100_percent_gets_one_warning_from_one_layer(district):
+    """Over its own target: the importer's `over-target`; over the directory's target only: the
+    service's `over-directory-target`; never both on one row."""
+    rows = [["UBND XÃ ĐỒNG THÁP"], [],
+            ["STT", "Thôn", "Số người trong diện", "Số người đã cài đặt", "Số người đã tạo tài khoản"],
+            [1, "Cụm 1", 10, 20000, 20000], [2, "Cụm 2", None, 20000, 20000]]
+    outcome = import_file(xlsx_bytes(("Báo cáo", rows)), "bc.xlsx", as_of=date(2024, 8, 7),
+                          engine=district)
+    assert [(w.row, w.code) for w in outcome.warnings] == [(4, "over-target"),
+                                                           (5, "over-directory-target")]
+
+
+def test_the_same_unit_twice_is_warned_once(district):
+    outcome = import_file(count_report([["Cụm 1", 10, 10], ["Cụm 1", 12, 12]]), "bc.xlsx",
+                          as_of=date(2024, 8, 7), engine=district)
+    assert [(w.row, w.code) for w in outcome.warnings] == [(5, "duplicate-unit")]
+
+
+def test_history_masks_the_problems_that_quote_a_citizen_id_and_no_other():
+    masked = RowProblem("D", 3, "Số CCCD", "001234567890", "invalid-citizen-id", "…")
+    phone = RowProblem("D", 4, "Số điện thoại", "09123456789", "invalid-phone",
+                       "Số điện thoại “09123456789” không hợp lệ")
+    assert imports_service._kept(masked)["value"] == "•••••••••890"
+    assert imports_service._kept(phone) == phone.as_dict()

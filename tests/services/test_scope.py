@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from services import accounts, directory, follow_up, scope, templates
+from services import accounts, admin, follow_up, scope, templates
 from services.auth import Actor
 from services.imports import import_file
 from services.progress import progress
@@ -101,14 +101,14 @@ OUT_OF_SCOPE = {
     "agency disables an account": lambda w: accounts.set_active(
         w.cq05, "lanhdao", False, engine=w.engine),
     "leader reads the audit log": lambda w: accounts.audit_log(w.leader, engine=w.engine),
-    "commune lists the directory": lambda w: directory.list_units(w.tho_an, "cluster", engine=w.engine),
-    "commune edits its own commune": lambda w: directory.update_unit(
+    "commune lists the directory": lambda w: admin.list_units(w.tho_an, "cluster", engine=w.engine),
+    "commune edits its own commune": lambda w: admin.update_unit(
         w.tho_an, "commune", w.tho_an.commune_id, {"name": "Thọ An Mới"}, engine=w.engine),
-    "leader closes a commune": lambda w: directory.close_unit(
+    "leader closes a commune": lambda w: admin.close_unit(
         w.leader, "commune", w.tho_an.commune_id, date(2024, 9, 1), engine=w.engine),
-    "agency reopens a unit": lambda w: directory.reopen_unit(
+    "agency reopens a unit": lambda w: admin.reopen_unit(
         w.cq05, "agency", w.cq05.agency_id, engine=w.engine),
-    "leader edits a campaign": lambda w: directory.update_campaign(
+    "leader edits a campaign": lambda w: admin.update_campaign(
         w.leader, "residents", name="X", start=date(2024, 7, 5), deadline=date(2024, 8, 30),
         target_pct=100, engine=w.engine),
 }
@@ -167,10 +167,10 @@ def test_in_scope_calls_are_allowed(world):
     assert list_uploads(actor=w.tho_an, engine=w.engine) == []
     assert list_uploads(actor=w.cq05, engine=w.engine) == []
     assert [u.id for u in list_uploads(actor=w.admin, engine=w.engine)] == [w.dong_thap_upload]
-    assert [c.code for c in directory.communes_in_scope(w.tho_an, engine=w.engine)] == ["THOAN"]
-    assert directory.communes_in_scope(w.leader, engine=w.engine) == []
-    assert directory.agencies_in_scope(w.tho_an, engine=w.engine) == []
-    assert [a.code for a in directory.agencies_in_scope(w.cq05, engine=w.engine)] == ["CQ05"]
+    assert [c.code for c in admin.communes_in_scope(w.tho_an, engine=w.engine)] == ["THOAN"]
+    assert admin.communes_in_scope(w.leader, engine=w.engine) == []
+    assert admin.agencies_in_scope(w.tho_an, engine=w.engine) == []
+    assert [a.code for a in admin.agencies_in_scope(w.cq05, engine=w.engine)] == ["CQ05"]
     assert "Đã hoàn tác" in undo_upload(w.dong_thap_upload, actor=w.dong_thap, engine=w.engine)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from services.directory import find_agency, find_commune
+from services.admin import find_agency, find_commune
 from services.imports import import_file
 from services.progress import progress
 from services.scope import ScopeRefused
@@ -122,7 +122,7 @@ def test_admin_imports_a_filled_template_without_choosing_the_unit(district):
 
 
 def test_unit_names_that_look_like_formulas_stay_text_in_templates(district, clerk):
-    from services.directory import list_units, update_unit
+    from services.admin import list_units, update_unit
     admin = account(district, "quantri", "admin")
     cum1 = next(u for u in list_units(admin, "cluster", engine=district) if u.code == "THOAN-01")
     update_unit(admin, "cluster", cum1.id, {"name": '=HYPERLINK("http://evil.example","Cụm 1")'},

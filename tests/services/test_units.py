@@ -11,7 +11,7 @@ from db import session_scope
 from importers.report import UnitRow
 from models import Cluster, Commune, DirectoryVersion
 from services import units
-from services.directory import close_unit, find_commune, merge_communes, undo_merge, update_unit
+from services.admin import close_unit, find_commune, merge_communes, undo_merge, update_unit
 from services.imports import import_file
 from services.units import apply_unit_rows, load_directory
 from services.uploads import undo_upload

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import session_scope
+from errors import UserError
 from models import (Agency, AuditEvent, Campaign, Cluster, Commune, CountReport, RosterEntry,
                     UnitChange, Upload, User, utcnow)
 from services import aggregates
@@ -42,7 +43,7 @@ _COPIED = {"cluster": ("name", "households", "population", "target_population"),
            "agency": ("name", "kind", "district_id", "staff")}  # what a merge copies
 
 
-class DirectoryError(ValueError):
+class DirectoryError(UserError, ValueError):
     """A Vietnamese message: bad value, unknown unit, already closed."""
 
 

@@ -9,12 +9,12 @@ from sqlmodel import select
 from db import session_scope
 from importers.report import UnitRow
 from models import Commune, District
-from services import aggregates, directory
+from services import admin as admin_edits, aggregates
 from services.accounts import audit_log
-from services.directory import (DirectoryError, agencies_in_scope, close_unit, communes_in_scope,
-                                find_agency, find_commune, list_campaigns, list_merges, list_units,
-                                merge_communes, plan_merge, reopen_unit, undo_merge,
-                                update_campaign, update_unit)
+from services.admin import (DirectoryError, agencies_in_scope, close_unit, communes_in_scope,
+                            find_agency, find_commune, list_campaigns, list_merges, list_units,
+                            merge_communes, plan_merge, reopen_unit, undo_merge,
+                            update_campaign, update_unit)
 from services.imports import import_file
 from services.progress import progress
 from services.scope import ScopeRefused
@@ -349,4 +349,4 @@ def test_only_an_admin_merges(district, action):
     options = {} if action in ("list_merges", "undo_merge") else {
         "code": "ODIEN", "name": "Ô Diên", "kind": "Xã", "on": MERGED_ON}
     with pytest.raises(ScopeRefused):
-        getattr(directory, action)(leader, *args, engine=district, **options)
+        getattr(admin_edits, action)(leader, *args, engine=district, **options)

@@ -1,7 +1,7 @@
-"""Vietnamese formats: every number a page shows goes through components.format."""
+"""Vietnamese formats: every number a page shows goes through formats.py."""
 from __future__ import annotations
 
-from components import format as fmt
+import formats as fmt
 
 
 def test_numbers_use_a_dot_for_thousands_and_a_comma_for_decimals():
