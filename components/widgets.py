@@ -208,7 +208,12 @@ def verification_table(rows: Sequence, *, key: str, empty: str, unmatched: bool 
         ("Chênh lệch", lambda r: r.gap, "number")]
     if unmatched:
         columns.append(("Tài khoản không có trong danh sách nào", lambda r: r.unmatched, "number"))
-    table(rows, columns, empty=empty, key=key)
+    table(rows, columns, empty=empty, key=key, phone=_VERIFICATION_ON_A_PHONE)
+
+
+_VERIFICATION_ON_A_PHONE: PhoneColumns = {
+    "Đơn vị": ("Đơn vị", None), "Báo cáo đã tạo tài khoản": ("Báo cáo", 64),
+    "Hệ thống xác nhận": ("Xác nhận", 64), "Tỷ lệ xác nhận": ("Tỷ lệ", 56)}
 
 
 def verification_caption(checked) -> None:
