@@ -19,7 +19,7 @@ import streamlit as st
 
 from components import charts
 from db import get_engine
-from services import analytics, city_report, dashboard, picture, quality, verification
+from services import analytics, city_report, dashboard, quality, verification
 from services.auth import Actor
 from settings import current
 
@@ -116,6 +116,7 @@ def _overview(url: str, version: tuple, as_of, district):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview_picture(url: str, version: tuple, as_of, district):
+    from services import picture  # matplotlib loads on the first picture, not with every server
     return picture.overview_png(_overview(url, version, as_of, district))
 
 

@@ -156,12 +156,8 @@ def update_unit(actor: Actor, unit_type: str, unit_id: int, changes: dict, *,
     clean = {name: _checked(name, value) for name, value in changes.items()}
     with session_scope(engine, writer=True) as session:
         unit = _unit(session, model, unit_type, unit_id)
-        done = [f"{FIELD_LABELS[name]}: {_shown(getattr(unit, name))} → {_shown(value)}"
-                for name, value in clean.items() if getattr(unit, name) != value]
-        if not done:
+        if not (done := _apply(unit, clean)):
             return "Không có gì thay đổi."
-        for name, value in clean.items():
-            setattr(unit, name, value)
         session.add(unit)
         session.add(AuditEvent(at=utcnow(), username=actor.username, action="unit-edit",
                                detail=f"{UNIT_LABELS[unit_type]} {unit.code}: {'; '.join(done)}"))
@@ -514,16 +510,21 @@ def update_campaign(actor: Actor, key: str, *, name: str, start: date, deadline:
         if campaign is None:
             raise DirectoryError(f"Không có chiến dịch “{key}”.")
         new = {"name": name, "start": start, "deadline": deadline, "target_pct": float(target_pct)}
-        done = [f"{FIELD_LABELS[field]}: {_shown(getattr(campaign, field))} → {_shown(value)}"
-                for field, value in new.items() if getattr(campaign, field) != value]
-        if not done:
+        if not (done := _apply(campaign, new)):
             return "Không có gì thay đổi."
-        for field, value in new.items():
-            setattr(campaign, field, value)
         session.add(campaign)
         session.add(AuditEvent(at=utcnow(), username=actor.username, action="campaign-edit",
                                detail=f"{key}: {'; '.join(done)}"))
         return f"Đã lưu chiến dịch “{name}”: {'; '.join(done)}."
+
+
+def _apply(record, new: dict) -> list[str]:
+    """Set the record's fields to the new values; what changed, as `Label: old → new`."""
+    done = [f"{FIELD_LABELS[name]}: {_shown(getattr(record, name))} → {_shown(value)}"
+            for name, value in new.items() if getattr(record, name) != value]
+    for name, value in new.items():
+        setattr(record, name, value)
+    return done
 
 
 def _shown(value) -> str:

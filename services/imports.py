@@ -374,7 +374,6 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
     entries, listed = [], []
     key_of = people.person_key_function(kind)
     hash_key = current().id_key
-    citizen_key_of = people.citizen_key_function(kind)
     for row in rows:
         if kind == "staff":
             unit = matcher.agency(row, row.agency)
@@ -393,8 +392,9 @@ def _plan_people(rows: list[PersonRow], kind: str, matcher: "_UnitMatcher", repo
             report.warn(row.sheet, row.row, column, written, Problem.REGISTERED_AFTER_REPORT,
                         column=column, value=written, report_date=f"{report_date:%d/%m/%Y}")
             registered_on = None
-        listed.append(people.Listed(row, unit, scope_id, key_of(row, unit, scope_id),
-                                    citizen_key_of(row, scope_id)))
+        key = key_of(row, unit, scope_id)
+        # a row with a citizen ID is known by it: its person key is its citizen key
+        listed.append(people.Listed(row, unit, scope_id, key, key if row.citizen_id else None))
         entries.append({
             "campaign": kind, "citizen_key": listed[-1].citizen_key,
             "cluster_id": cluster_id, "agency_id": agency_id, "report_date": report_date,

@@ -60,19 +60,6 @@ def match_key(basis: str, value: str | None, key: bytes | None = None) -> str | 
     return _hash(f"account|{basis}|{value}", key if key is not None else current().id_key)
 
 
-def citizen_key_function(campaign: str) -> Callable[[PersonRow, int], str | None]:
-    """The keyed hash of a row's citizen ID within its scope (None without one): the key of a
-    person first known by that ID, kept with each entry that gives it (`RosterEntry.citizen_key`)."""
-    key = current().id_key
-
-    def citizen_key(row: PersonRow, scope_id: int) -> str | None:
-        if not row.citizen_id:
-            return None
-        return scoped_key(scope_id, _hash(f"{campaign}|id|{row.citizen_id}", key), key)
-
-    return citizen_key
-
-
 def scoped_key(scope_id: int, identity_key: str, key: bytes | None = None) -> str:
     """The person key within a scope (a commune id for residents, an agency id for staff), from
     the identity's keyed hash."""
