@@ -229,11 +229,13 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get(
         "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--reuse-city", action="store_true")
+    parser.add_argument("--schema", default="bench",
+                        help="prefix of the PostgreSQL schemas (two runs at once need two)")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny city in a few seconds, so that CI sees the bench run")
     args = parser.parse_args()
     global DISTRICTS, COMMUNES, CLUSTERS
-    workers, parallel_people, schema = 10, 100_000, "bench"
+    workers, parallel_people, schema = 10, 100_000, args.schema
     if args.quick:
         schema = "bench_quick"
         DISTRICTS, COMMUNES, CLUSTERS = 3, 12, 48
@@ -246,7 +248,7 @@ def main() -> None:
         print(f"import, one district: {d_rows:,} rows = {d_rows / d_import:,.0f} rows/s")
         if args.reuse_city:
             from db import get_engine
-            c_url = f"{args.postgres}?options=-csearch_path%3Dbench_city"
+            c_url = f"{args.postgres}?options=-csearch_path%3D{schema}_city"
             c_engine = get_engine(c_url)
         else:
             print("building the city …", flush=True)
