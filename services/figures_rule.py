@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
 Level = tuple[date, int, int]  # (from this day on, registered, installed)
@@ -33,9 +32,9 @@ def counts_from(registered_on: date | None, report_date: date) -> date:
     return registered_on or report_date
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A person's roster entry as the rule reads it."""
+class Entry(NamedTuple):
+    """A person's roster entry as the rule reads it (a named tuple: one is made for each row of a
+    previewed roster, 200,000 of them in a big file)."""
 
     unit: UnitKey
     rank: tuple  # the entry's DECIDING_ORDER values: the highest decides the person's state

@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel
 from db import session_scope
 from formats import day as day_text, number, percent
 from models import Agency, Campaign, Cluster, Commune, District, RosterEntry, open_on
-from services import aggregates
+from services import aggregates, people
 from services.figures_rule import Entry, UnitFigures, UnitKey, counts_from, deciding, roster_changes
 from services.units import UnitDirectory, apply_unit_rows
 
@@ -184,7 +184,10 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
 
     aggregates.ensure_current(engine)  # a read when current, as after every import
     with session_scope(engine) as session:
-        changes = roster_changes(_current_entries(session, planned), planned)
+        scopes = {_scope_of(e, directory) for e in plan.entries}
+        current = (_current_entries(session, planned)  # nobody in these scopes: nobody known
+                   if scopes and people.any_entries(session, plan.kind, scopes) else {})
+        changes = roster_changes(current, planned)
         touched = report_days.keys() | counts.keys()
         units = touched | changes.keys()
         unit_rows: dict[UnitKey, list[tuple]] = defaultdict(list)
@@ -313,6 +316,14 @@ def _open_units(session, units: set[UnitKey] | None, day: date) -> dict[UnitKey,
         for batch in batches:
             shown.update({(kind, row[0]): _Unit(*row[1:]) for row in session.execute(batch)})
     return shown
+
+
+def _scope_of(entry: dict, directory: UnitDirectory) -> int:
+    """The scope a planned entry's person is known in (people.py): the cluster's commune, or the
+    agency."""
+    if entry["cluster_id"] is not None:
+        return directory.clusters[entry["cluster_id"]].commune_id
+    return entry["agency_id"]
 
 
 def _key(cluster_id: int | None, agency_id: int | None) -> UnitKey:

@@ -126,3 +126,15 @@ def test_a_person_is_known_by_citizen_id_else_phone_else_name_birth_and_unit():
     assert key(by_name, 7, 3) == scoped_key(
         3, _identity_hash("residents|name|nguyen van an|1980-05-01|7"))
     assert key(by_id, 7, 4) != key(by_id, 7, 3)  # another commune: another person
+
+
+def test_stored_keys_are_keyed_blake2b_of_the_contract_texts_whatever_the_secret_key():
+    """The keys are stored (and migrations rebuild them): the reused keyed state changes none."""
+    from services.people import match_key
+    for secret in (b"k" * 64, id_hash_key()[:64], b"k" * 64):
+        def oracle(text: str) -> str:
+            return hashlib.blake2b(text.encode(), key=secret, digest_size=16).hexdigest()
+        assert scoped_key(3, "abc", secret) == oracle("3|abc")
+        assert match_key("id", "001090001234", secret) == oracle("account|id|001090001234")
+        assert match_key("phone", "0912345678", secret) == oracle("account|phone|0912345678")
+    assert match_key("id", None, b"k" * 64) is None

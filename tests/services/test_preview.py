@@ -134,6 +134,27 @@ def test_a_person_moving_to_another_cluster_leaves_the_old_one(district):
         {"THOAN-01": (1, 2), "THOAN-02": (1, 0)}  # Cụm 2 is not in the file: it loses Bình
 
 
+def test_a_communes_first_roster_looks_up_nobody_and_its_second_looks_up_its_people(
+        district, monkeypatch):
+    from services import preview
+    looked_up = []
+    real = preview._current_entries
+    monkeypatch.setattr(preview, "_current_entries",
+                        lambda session, people: looked_up.append(len(people)) or real(session, people))
+    first = person_rows([("An", "001080000001", "Cụm 1", True, True, None, None)], "Thôn",
+                        dated=False)
+    preview_then_import(district, first, "v1.csv", commune="THOAN", as_of=date(2024, 8, 2))
+    assert looked_up == []  # nobody in Thọ An yet: no person's entries to read
+    preview_then_import(district, first, "v1-hongha.csv", commune="HONGHA", as_of=date(2024, 8, 2))
+    assert looked_up == []  # An of Thọ An is not a person of Hồng Hà
+    changes = preview_then_import(district, person_rows(
+        [("An", "001080000001", "Cụm 2", True, True, None, None)], "Thôn", dated=False),
+        "v2.csv", commune="THOAN", as_of=date(2024, 8, 9))
+    assert looked_up == [1]
+    assert {c.code: (c.before.registered, c.after.registered) for c in changes} == \
+        {"THOAN-01": (1, 0), "THOAN-02": (0, 1)}
+
+
 def test_a_file_imported_again_changes_nothing(district):
     data = counts_file([("Cụm 1", 30, 20), ("Cụm 2", 5, 5)])
     import_file(data, "bc.csv", commune="DONGTHAP", as_of=date(2024, 8, 5), engine=district)
