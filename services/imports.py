@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import logging
 import re
+from operator import itemgetter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable
@@ -644,11 +645,21 @@ def _kept(problem: RowProblem) -> dict:
 _LONG_NUMBER = re.compile(r"\d[\d.,E+ ]{4,}\d")
 
 
+def _column_values(rows: list[dict], column: str, upload_id: int) -> list:
+    """One column of the rows to insert, made at C speed (a row without the key: None)."""
+    if column == "upload_id":
+        return [upload_id] * len(rows)
+    try:
+        return list(map(itemgetter(column), rows))
+    except KeyError:
+        return [row.get(column) for row in rows]
+
+
 def _bulk_insert(session: Session, model, rows: list[dict], upload_id: int) -> None:
     """Insert many rows fast: COPY on PostgreSQL, one executemany on SQLite (no per-row ORM)."""
     table = model.__table__
     columns = [c.name for c in table.columns if c.name != "id"]
-    values = [tuple(upload_id if c == "upload_id" else row.get(c) for c in columns) for row in rows]
+    values = list(zip(*(_column_values(rows, c, upload_id) for c in columns)))
     connection = session.connection()
     names = ", ".join(f'"{c}"' for c in columns)
     if connection.dialect.name == "postgresql":

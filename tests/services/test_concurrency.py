@@ -252,12 +252,14 @@ def test_sign_ins_and_overview_reads_all_succeed_while_a_big_import_runs(databas
         BIG_ROSTER_ROWS
 
 
-def test_every_sqlite_connection_is_in_wal_mode_with_a_busy_timeout(sqlite_engine):
+def test_every_sqlite_connection_is_in_wal_mode_with_a_busy_timeout_and_a_64_mib_cache(
+        sqlite_engine):
     connections = [sqlite_engine.connect() for _ in range(3)]  # three pooled connections at once
     try:
         for connection in connections:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
     finally:
         for connection in connections:
             connection.close()
