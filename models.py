@@ -223,6 +223,22 @@ class UnitDay(SQLModel, table=True):
     first_upload_id: Optional[int] = None
 
 
+class UnitReport(SQLModel, table=True):
+    """A unit's report: a day a count report or a roster of it is dated, its figures that day by
+    the rule, and its first import's time (services/figures_rule.py `UnitFigures.reports`)."""
+
+    __table_args__ = (UniqueConstraint("unit_type", "unit_id", "day"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit_type: str = Field(max_length=10)  # cluster | agency
+    unit_id: int
+    day: date
+    registered: int = 0
+    installed: int = 0
+    reported_at: Optional[datetime] = None
+    fell: bool = False  # registered below the unit's report before
+
+
 class AreaDay(SQLModel, table=True):
     """A commune's, a district's or the city's level in one campaign from `day` on: the sum of its
     units open that day (see services/aggregates.py)."""

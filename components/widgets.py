@@ -247,6 +247,20 @@ def silent_table(items: Sequence) -> None:
           empty="Tất cả đơn vị đều báo cáo đều đặn.", key="silent")
 
 
+def district_quality_table(rows: Sequence) -> None:
+    """The whole city's data quality, one row per district (services.quality.DistrictQuality)."""
+    table(rows, [("Quận, huyện", lambda q: q.name, "text"),
+                 ("Số đơn vị", lambda q: q.units, "number"),
+                 ("Không báo cáo", lambda q: q.silent, "number"),
+                 ("Đầy đủ", lambda q: q.reporting.completeness, "percent"),
+                 ("Kịp thời", lambda q: q.reporting.timeliness, "percent"),
+                 ("Vượt chỉ tiêu", lambda q: q.over_target, "number"),
+                 ("Số tài khoản giảm", lambda q: q.decreases, "number"),
+                 ("Chưa có chỉ tiêu", lambda q: q.no_target, "number")],
+          empty="Chưa có quận, huyện nào.", key="district-quality",
+          phone=["Quận, huyện", "Không báo cáo", "Đầy đủ"])
+
+
 def reporting_table(rates: Sequence) -> None:
     table(rates, [("Xã, thị trấn", lambda r: r.commune, "text"),
                   ("Số thôn, cụm", lambda r: r.units, "number"),

@@ -21,23 +21,30 @@ if data.is_empty:
     widgets.empty_district()
     st.stop()
 
-st.subheader(f"Đơn vị không báo cáo từ {stale_days} ngày trở lên hoặc chưa báo cáo lần nào")
-widgets.silent_table(data.silent)
+reporting_rule = (f"Mỗi thôn, cụm dân cư cần báo cáo ít nhất {stale_days} ngày một lần: "
+                  f"{data.periods} kỳ từ ngày bắt đầu chiến dịch. Đầy đủ: kỳ có báo cáo; kịp thời: "
+                  "báo cáo được nhập vào hệ thống chậm nhất một ngày sau khi hết kỳ.")
+if data.districts:
+    st.subheader("Chất lượng số liệu theo quận, huyện")
+    st.caption(f"Không báo cáo: đơn vị không báo cáo từ {stale_days} ngày trở lên hoặc chưa báo "
+               f"cáo lần nào. {reporting_rule} Chọn một quận, huyện để xem từng đơn vị.")
+    widgets.district_quality_table(data.districts)
+else:
+    st.subheader(f"Đơn vị không báo cáo từ {stale_days} ngày trở lên hoặc chưa báo cáo lần nào")
+    widgets.silent_table(data.silent)
 
-st.subheader("Mức độ đầy đủ và kịp thời của báo cáo, theo xã, thị trấn")
-st.caption(f"Mỗi thôn, cụm dân cư cần báo cáo ít nhất {stale_days} ngày một lần: "
-           f"{data.periods} kỳ từ ngày bắt đầu chiến dịch. Đầy đủ: kỳ có báo cáo; kịp thời: báo "
-           "cáo được nhập vào hệ thống chậm nhất một ngày sau khi hết kỳ.")
-widgets.reporting_table(data.reporting)
+    st.subheader("Mức độ đầy đủ và kịp thời của báo cáo, theo xã, thị trấn")
+    st.caption(reporting_rule)
+    widgets.reporting_table(data.reporting)
 
-st.subheader("Số liệu vượt 100% chỉ tiêu")
-widgets.over_target_table(data.over_target)
+    st.subheader("Số liệu vượt 100% chỉ tiêu")
+    widgets.over_target_table(data.over_target)
 
-st.subheader("Số đã tạo tài khoản giảm giữa hai lần báo cáo")
-widgets.decreases_table(data.decreases)
+    st.subheader("Số đã tạo tài khoản giảm giữa hai lần báo cáo")
+    widgets.decreases_table(data.decreases)
 
-st.subheader("Đơn vị chưa có chỉ tiêu (số người trong diện, số cán bộ)")
-widgets.no_target_table(data.no_target)
+    st.subheader("Đơn vị chưa có chỉ tiêu (số người trong diện, số cán bộ)")
+    widgets.no_target_table(data.no_target)
 
 st.subheader("Lần nhập có dòng bị từ chối")
 widgets.rejected_imports_table(data.rejected_imports)

@@ -37,8 +37,8 @@ from sqlmodel import Session
 
 from db import session_scope
 from models import (Agency, AggregateState, AreaDay, Cluster, Commune, CountReport,
-                    RosterEntry, UnitDay, Upload)
-from services.figures_rule import DECIDING_ORDER, Level, UnitFigures, UnitKey
+                    RosterEntry, UnitDay, UnitReport, Upload)
+from services.figures_rule import DECIDING_ORDER, Level, ReportedFigure, UnitFigures, UnitKey
 
 REBUILD_ABOVE_UPLOADS = 200  # more new uploads than this at once: rebuild rather than follow
 CAMPAIGN_OF_UNIT = {"cluster": "residents", "agency": "staff"}
@@ -120,15 +120,17 @@ def refresh_units(session: Session, units: set[UnitKey]) -> None:
         return
     clusters = sorted(i for kind, i in units if kind == "cluster")
     agencies = sorted(i for kind, i in units if kind == "agency")
-    session.execute(delete(UnitDay).where(or_(
-        and_(UnitDay.unit_type == "cluster", UnitDay.unit_id.in_(clusters)),
-        and_(UnitDay.unit_type == "agency", UnitDay.unit_id.in_(agencies)))))
+    for table in (UnitDay, UnitReport):
+        session.execute(delete(table).where(or_(
+            and_(table.unit_type == "cluster", table.unit_id.in_(clusters)),
+            and_(table.unit_type == "agency", table.unit_id.in_(agencies)))))
     _insert(session, _compute(session, clusters, agencies))
 
 
 def rebuild(session: Session) -> None:
     """Recompute every row, units and areas."""
     session.execute(delete(UnitDay))
+    session.execute(delete(UnitReport))
     _insert(session, _compute(session, None, None))
     refresh_areas(session)
 
@@ -507,8 +509,47 @@ def counts_from_column():
 
 
 def _insert(session: Session, rows: list[dict], batch: int = 5_000) -> None:
+    """The units' daily rows, and their reports (`UnitFigures.reports`) made from them."""
     for start in range(0, len(rows), batch):
         session.execute(insert(UnitDay.__table__), rows[start:start + batch])
+    first_ids = sorted({r["first_upload_id"] for r in rows if r["first_upload_id"] is not None})
+    times = {}
+    for start in range(0, len(first_ids), batch):
+        times.update(session.execute(select(Upload.id, Upload.created_at).where(
+            Upload.id.in_(first_ids[start:start + batch]))).all())
+    by_unit: dict[UnitKey, list[tuple]] = defaultdict(list)
+    for r in rows:
+        by_unit[r["unit_type"], r["unit_id"]].append(
+            (r["source"], r["day"], r["registered"], r["installed"], r["reported"],
+             times.get(r["first_upload_id"])))
+    reports = [dict(unit_type=kind, unit_id=unit_id, **report._asdict())
+               for (kind, unit_id), unit_rows in by_unit.items()
+               for report in UnitFigures(unit_rows).reports()]
+    for start in range(0, len(reports), batch):
+        session.execute(insert(UnitReport.__table__), reports[start:start + batch])
+
+
+def read_unit_reports(session: Session, units: Iterable[UnitKey] | None, until: date
+                      ) -> dict[UnitKey, list[ReportedFigure]]:
+    """The reports (of these units, or all) dated on or before `until`, by unit, oldest first
+    (call `ensure_current` first)."""
+    query = select(UnitReport.unit_type, UnitReport.unit_id, UnitReport.day,
+                   UnitReport.registered, UnitReport.installed, UnitReport.reported_at,
+                   UnitReport.fell).where(UnitReport.day <= until)
+    order = (UnitReport.unit_type, UnitReport.unit_id, UnitReport.day)
+    queries = [query]
+    if units is not None:
+        queries = []
+        for kind in ("cluster", "agency"):
+            ids = sorted(i for k, i in units if k == kind)
+            queries += [query.where(UnitReport.unit_type == kind,
+                                    UnitReport.unit_id.in_(ids[start:start + 5_000]))
+                        for start in range(0, len(ids), 5_000)]
+    reports: dict[UnitKey, list[ReportedFigure]] = defaultdict(list)
+    for one in queries:
+        for kind, unit_id, *report in session.execute(one.order_by(*order)):
+            reports[kind, unit_id].append(ReportedFigure(*report))
+    return reports
 
 
 def _version_of(state: AggregateState) -> tuple[int, int, int]:

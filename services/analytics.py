@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
-from services.aggregates import CAMPAIGN_OF_UNIT, ensure_current, read_area_days, read_unit_days
-from services.figures_rule import UnitFigures
+from services.aggregates import (CAMPAIGN_OF_UNIT, ensure_current, read_area_days,
+                                 read_unit_days, read_unit_reports)
+from services.figures_rule import ReportedFigure, UnitFigures
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
@@ -132,16 +133,6 @@ def standing(levels: Sequence[int], installed: int, size: int, campaign: Campaig
 
 
 # ---------------------------------------------------------------- the district, day by day
-
-
-@dataclass(frozen=True)
-class ReportedFigure:
-    """A unit's figure on one of its report dates."""
-
-    day: date
-    registered: int
-    installed: int
-    reported_at: datetime | None  # when the first import of it came in
 
 
 @dataclass(frozen=True)
@@ -264,9 +255,10 @@ def load_unit_histories(as_of: date | None = None, *, district: str | None = Non
         clusters = [] if agencies_only else [c for c in session.execute(cluster_query).scalars()
                                              if c.commune_id in communes]
         agencies = list(session.execute(agency_query).scalars())
-        rows = read_unit_days(session, None if everything and not agencies_only else
-                              [("cluster", c.id) for c in clusters]
-                              + [("agency", a.id) for a in agencies])
+        units = (None if everything and not agencies_only else
+                 [("cluster", c.id) for c in clusters] + [("agency", a.id) for a in agencies])
+        rows = read_unit_days(session, units)
+        reports = read_unit_reports(session, units, as_of)
         campaigns = read_campaigns(session)
     days = _days(campaigns, as_of) if series else [as_of]
     district = UnitHistories(
@@ -281,22 +273,15 @@ def load_unit_histories(as_of: date | None = None, *, district: str | None = Non
     for row in rows:
         by_unit.setdefault((row[0], row[1]), []).append(row[2:])
     for unit in district.clusters + district.agencies:
-        district.history[unit.kind, unit.id] = _history(by_unit.get((unit.kind, unit.id), []),
-                                                        days)
+        key = unit.kind, unit.id
+        district.history[key] = _history(by_unit.get(key, []), days, reports.get(key, []))
     return district
 
 
-def _history(rows: list[tuple], days: list[date]) -> History:
-    """A unit's figures on each day (`UnitFigures`), and its reports up to the last day."""
-    as_of = days[-1]
-    figures = UnitFigures(r for r in rows if r[1] <= as_of)
+def _history(rows: list[tuple], days: list[date], reports: list[ReportedFigure]) -> History:
+    """A unit's figures on each day (`UnitFigures`), with its reports up to the last day."""
+    figures = UnitFigures(r for r in rows if r[1] <= days[-1])
     daily = [figures.on(day) for day in days]
-    first_import: dict[date, datetime | None] = {}
-    for row in figures.counts + [r for r in figures.roster if r[4]]:
-        known = first_import.get(row[1])
-        first_import[row[1]] = row[5] if known is None else min(known, row[5] or known)
-    reports = [ReportedFigure(day, *figures.on(day)[:2], first_import[day])
-               for day in sorted(first_import)]
     return History([d[0] for d in daily], [d[1] for d in daily], daily[-1][2], reports)
 
 
@@ -446,18 +431,10 @@ def silent_by_district(as_of: date, stale_days: int, *, engine: Engine | None = 
     services/quality.py's `is_silent`): open units less those with a report dated in the last
     `stale_days` days. Counted in the database, from the unit-day aggregates."""
     since = as_of - timedelta(days=stale_days - 1)
-    cluster_district = (select(Commune.district_id, Cluster.id.label("unit_id"))
-                        .join(Commune, Commune.id == Cluster.commune_id)
-                        .where(open_on(Cluster, as_of), open_on(Commune, as_of)))
-    agency_district = (select(func.coalesce(Commune.district_id, Agency.district_id),
-                              Agency.id.label("unit_id"))
-                       .outerjoin(Commune, Commune.id == Agency.commune_id)
-                       .where(open_on(Agency, as_of),
-                              or_(Agency.commune_id.is_(None), open_on(Commune, as_of))))
     silent: dict[int, int] = {}
     with session_scope(engine) as session:
-        for kind, units in (("cluster", cluster_district.subquery()),
-                            ("agency", agency_district.subquery())):
+        for kind, query in _unit_districts(as_of).items():
+            units = query.subquery()
             district = units.c[0]
             reporting = (select(UnitDay.unit_id).where(
                 UnitDay.unit_type == kind, UnitDay.reported, UnitDay.day >= since,
@@ -468,6 +445,27 @@ def silent_by_district(as_of: date, stale_days: int, *, engine: Engine | None = 
                 if district_id is not None:
                     silent[district_id] = silent.get(district_id, 0) + count
     return silent
+
+
+def _unit_districts(as_of: date) -> dict[str, Select]:
+    """By unit kind, the query of its units open on `as_of` (and in an open commune) as
+    (district id, unit id, size): a cluster's target population, an agency's staff."""
+    return {
+        "cluster": select(Commune.district_id, Cluster.id.label("unit_id"),
+                          Cluster.target_population)
+        .join(Commune, Commune.id == Cluster.commune_id)
+        .where(open_on(Cluster, as_of), open_on(Commune, as_of)),
+        "agency": select(func.coalesce(Commune.district_id, Agency.district_id),
+                         Agency.id.label("unit_id"), Agency.staff)
+        .outerjoin(Commune, Commune.id == Agency.commune_id)
+        .where(open_on(Agency, as_of), or_(Agency.commune_id.is_(None),
+                                           open_on(Commune, as_of)))}
+
+
+def open_units_by_district(session, as_of: date) -> list[tuple[str, int, int | None, int | None]]:
+    """Every unit open on `as_of` as (kind, id, district id, size)."""
+    return [(kind, unit_id, district_id, size) for kind, query in _unit_districts(as_of).items()
+            for district_id, unit_id, size in session.execute(query)]
 
 
 def _district_id(session, code: str | None) -> int | None:

@@ -25,7 +25,8 @@ from db import session_scope
 from errors import UserError
 from importers.report import AccountRow, CountRow, ImportReport, ParsedFile, PersonRow, UnitRow
 from models import (AccountEntry, AggregateState, Agency, AreaDay, AuditEvent, Cluster, Commune,
-                    CountReport, District, RosterEntry, UnitChange, UnitDay, Upload, User)
+                    CountReport, District, RosterEntry, UnitChange, UnitDay, UnitReport, Upload,
+                    User)
 from services import aggregates
 from services.auth import create_user
 from services.imports import plan_import, write_plan
@@ -128,8 +129,9 @@ def _refuse_foreign_data(session) -> None:
 
 def _clear(session) -> None:
     """Remove an earlier demo, so that `demo` can be run again."""
-    for model in (UnitDay, AreaDay, AggregateState, RosterEntry, CountReport, AccountEntry, UnitChange,
-                  AuditEvent, User, Upload, Cluster, Agency, Commune, District):
+    for model in (UnitDay, UnitReport, AreaDay, AggregateState, RosterEntry, CountReport,
+                  AccountEntry, UnitChange, AuditEvent, User, Upload, Cluster, Agency, Commune,
+                  District):
         session.execute(delete(model))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Iterable, NamedTuple
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
@@ -108,3 +108,30 @@ class UnitFigures:
 
     def levels(self) -> list[Level]:
         return [(day, *self.on(day)[:2]) for day in self.days]
+
+    def reports(self) -> list[ReportedFigure]:
+        """The unit's reports, oldest first: each day a count report or a roster is dated, with
+        the figures that hold that day, the first import of it (the earliest of the day's count
+        and dated roster rows' sixth column: the import's time) and whether registered went down
+        since the report before (`fell`)."""
+        first: dict[date, datetime | None] = {}
+        for row in self.counts + [r for r in self.roster if r[4]]:
+            known = first.get(row[1])
+            first[row[1]] = row[5] if known is None else min(known, row[5] or known)
+        reports = []
+        for day in sorted(first):
+            registered, installed, _ = self.on(day)
+            fell = bool(reports) and registered < reports[-1].registered
+            reports.append(ReportedFigure(day, registered, installed, first[day], fell))
+        return reports
+
+
+class ReportedFigure(NamedTuple):
+    """A unit's figures on one of its report dates (`UnitFigures.reports`)."""
+
+    day: date
+    registered: int
+    installed: int
+    reported_at: datetime | None  # when the first import of it came in
+    fell: bool = False  # registered is below the unit's report before: an account once made
+    # stays made, so that is an error (installs may go down: people uninstall)

@@ -6,7 +6,9 @@ A report is on time when its first import came in by the end of the day after it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
@@ -14,9 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from db import session_scope
-from models import Upload
-from services.analytics import UnitHistories, ReportedFigure, UnitInfo, load_unit_histories
-from text import fold, local_time
+from models import District as DistrictRow, Upload, open_on
+from services.aggregates import ensure_current, read_levels_on, read_unit_reports
+from services.analytics import (UnitHistories, UnitInfo, latest_report_date, load_unit_histories,
+                                open_units_by_district, read_campaigns)
+from services.figures_rule import ReportedFigure
+from text import fold, local_time, vietnam_today
 
 DEFAULT_STALE_DAYS = 3
 TIMELY_GRACE_DAYS = 1
@@ -52,23 +57,27 @@ def reporting_rates(reports_by_unit: Sequence[Sequence[ReportedFigure]],
                     grace_days: int = TIMELY_GRACE_DAYS) -> tuple[int, int, int]:
     """(expected, received, on time) reports: one expected per unit and period; received when the
     unit has a report dated in the period; on time when one of them was imported by the end of the
-    day `grace_days` after the period (Vietnam's time)."""
+    day `grace_days` after the period (Vietnam's time). Periods are consecutive, oldest first."""
+    begins = [begin for begin, _ in periods]
     received = on_time = 0
     for reports in reports_by_unit:
-        for begin, end in periods:
-            in_period = [r for r in reports if begin <= r.day <= end]
-            received += bool(in_period)
-            deadline = end + timedelta(days=grace_days)
-            on_time += any(r.reported_at is not None
-                           and local_time(r.reported_at).date() <= deadline for r in in_period)
+        seen, timely = set(), set()
+        for report in reports:
+            n = bisect_right(begins, report.day) - 1
+            if n < 0 or report.day > periods[n][1]:
+                continue
+            seen.add(n)
+            if report.reported_at is not None and local_time(report.reported_at).date() <= (
+                    periods[n][1] + timedelta(days=grace_days)):
+                timely.add(n)
+        received, on_time = received + len(seen), on_time + len(timely)
     return len(reports_by_unit) * len(periods), received, on_time
 
 
 def decreases(reports: Sequence[ReportedFigure]) -> list[tuple[ReportedFigure, ReportedFigure]]:
-    """Pairs of consecutive reports where the registered figure went down. An account once made
-    stays made, so that is an error; installs may go down (people uninstall) and are not flagged."""
-    return [(before, after) for before, after in zip(reports, reports[1:])
-            if after.registered < before.registered]
+    """Pairs of consecutive reports where the registered figure went down (`fell`, by the rule
+    of services/figures_rule.py)."""
+    return [(before, after) for before, after in zip(reports, reports[1:]) if after.fell]
 
 
 # ---------------------------------------------------------------- the page's figures
@@ -138,6 +147,20 @@ class RejectedImport:
     first_error: str | None
 
 
+@dataclass(frozen=True)
+class DistrictQuality:
+    """A district's data quality in figures (the whole city's page: one row per district)."""
+
+    code: str
+    name: str
+    units: int  # open clusters and agencies
+    silent: int
+    reporting: ReportingRate  # its clusters' reports
+    over_target: int
+    decreases: int
+    no_target: int
+
+
 @dataclass
 class DataQuality:
     as_of: date
@@ -150,6 +173,8 @@ class DataQuality:
     no_target: list[UnitRef]
     rejected_imports: list[RejectedImport]
     is_empty: bool = False
+    districts: list[DistrictQuality] = field(default_factory=list)  # the whole city: by
+    # district, and the unit lists above left empty
 
 
 def silent_units(district: UnitHistories, stale_days: int) -> list[SilentUnit]:
@@ -166,7 +191,10 @@ def silent_units(district: UnitHistories, stale_days: int) -> list[SilentUnit]:
 def data_quality(as_of: date | None = None, *, district: str | None = None,
                  stale_days: int = DEFAULT_STALE_DAYS, engine: Engine | None = None
                  ) -> DataQuality:
-    """Everything the data-quality page shows, as of a date (for one district, by its code)."""
+    """Everything the data-quality page shows, as of a date (for one district, by its code).
+    The whole city (no district, two or more of them): the same figures counted by district."""
+    if district is None and _is_city(engine):
+        return city_quality(as_of, stale_days=stale_days, engine=engine)
     district = load_unit_histories(as_of, district=district, series=False, engine=engine)
     residents = district.campaign("residents")
     periods = (reporting_periods(residents.start, district.as_of, stale_days)
@@ -192,6 +220,50 @@ def data_quality(as_of: date | None = None, *, district: str | None = None,
                                                        reverse=True),
         [_ref(u) for u in district.clusters + district.agencies if not u.size],
         _rejected_imports(district.as_of, engine), is_empty=district.is_empty)
+
+
+def city_quality(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_DAYS,
+                 engine: Engine | None = None) -> DataQuality:
+    """`data_quality` of the whole city, by district: the same rules (`is_silent`,
+    `reporting_rates`, the reports' `fell`), read from each unit's levels on the date and its
+    reports (the daily tables), never from its daily series."""
+    as_of = as_of or latest_report_date(engine) or vietnam_today()
+    ensure_current(engine)
+    with session_scope(engine) as session:
+        districts = session.execute(select(DistrictRow.id, DistrictRow.code, DistrictRow.name)
+                                    .where(open_on(DistrictRow, as_of))).all()
+        units = open_units_by_district(session, as_of)
+        levels = read_levels_on(session, as_of)
+        reports = read_unit_reports(session, None, as_of)
+        residents = next((c for c in read_campaigns(session) if c.key == "residents"), None)
+    periods = reporting_periods(residents.start, as_of, stale_days) if residents else []
+    by_district = defaultdict(list)
+    for unit in units:
+        by_district[unit[2]].append(unit)
+    rows = []
+    for district_id, code, name in districts:
+        mine = by_district.get(district_id, [])
+        silent = over = 0
+        for kind, unit_id, _, size in mine:
+            registered, installed, last = levels.get((kind, unit_id), (0, 0, None))
+            silent += is_silent(last, as_of, stale_days)
+            over += bool(size) and max(registered, installed) > size
+        clusters = [reports.get(("cluster", u[1]), []) for u in mine if u[0] == "cluster"]
+        rate = ReportingRate(code, name, len(clusters), *reporting_rates(clusters, periods))
+        rows.append(DistrictQuality(
+            code, name, len(mine), silent, rate, over,
+            sum(r.fell for u in mine for r in reports.get((u[0], u[1]), [])),
+            sum(not u[3] for u in mine)))
+    return DataQuality(as_of, stale_days, len(periods), [], [], [], [], [],
+                       _rejected_imports(as_of, engine), is_empty=not units,
+                       districts=sorted(rows, key=lambda d: fold(d.name)))
+
+
+def _is_city(engine: Engine | None) -> bool:
+    """Two or more open districts."""
+    with session_scope(engine) as session:
+        return len(session.execute(select(DistrictRow.id).where(
+            DistrictRow.closed_on.is_(None)).limit(2)).all()) > 1
 
 
 def _rejected_imports(as_of: date, engine: Engine | None, limit: int = 200) -> list[RejectedImport]:

@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import select
 
 from db import session_scope
-from models import Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry
+from models import Agency, Campaign, Cluster, Commune, CountReport, District, RosterEntry, Upload
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,27 @@ def recount(engine, as_of: date) -> Recount:
 
 def _unit(row) -> tuple[str, int]:
     return ("cluster", row.cluster_id) if row.cluster_id is not None else ("agency", row.agency_id)
+
+
+def unit_reports(engine) -> dict[tuple[str, str], list[tuple]]:
+    """Each open unit's reports, by (kind, code): every date a count report or a roster of it is
+    dated, oldest first, as (day, registered, installed, first import's time, registered went
+    down since the report before), the figures being the recount's on that day."""
+    with session_scope(engine) as session:
+        uploaded = dict(session.execute(select(Upload.id, Upload.created_at)).all())
+        codes = {("cluster", i): code for i, code in session.execute(select(Cluster.id, Cluster.code))}
+        codes |= {("agency", i): code for i, code in session.execute(select(Agency.id, Agency.code))}
+        rows = [(_unit(r), r.report_date, r.upload_id) for model in (RosterEntry, CountReport)
+                for r in session.execute(select(model)).scalars()]
+    first: dict[tuple, object] = {}
+    for unit, day, upload_id in rows:
+        key = ((unit[0], codes[unit]), day)
+        first[key] = min(first.get(key, uploaded[upload_id]), uploaded[upload_id])
+    recounts = {day: recount(engine, day) for day in {day for _, day in first}}
+    reports: dict[tuple[str, str], list[tuple]] = {}
+    for (unit, day), at in sorted(first.items()):
+        figures = recounts[day].clusters if unit[0] == "cluster" else recounts[day].agencies
+        figure, mine = figures[unit[1]], reports.setdefault(unit, [])
+        mine.append((day, figure.registered, figure.installed, at,
+                     bool(mine) and figure.registered < mine[-1][1]))
+    return reports

@@ -97,3 +97,20 @@ def test_people_migration_scopes_each_key_without_any_citizen_id(tmp_path):
             PersonRow("DS", 2, "An", citizen_id="001000000001"), 3, 7)),
         ("staff", person_key_function("staff")(PersonRow("DS", 2, "Bình", phone="0912000111"), 5, 5))]
     assert keys[0][1] != old_key
+
+
+def test_unit_reports_migration_makes_the_daily_tables_rebuild(tmp_path):
+    """Migration 0010: the reports table starts empty, so the aggregates' state is dropped and
+    the first read after the upgrade rebuilds every daily table, the reports with them."""
+    from sqlalchemy import text
+
+    from db import get_engine, migrate
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO aggregatestate (id, uploads, last_upload_id, undone) "
+                                "VALUES (1, 0, 0, 0)"))
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM aggregatestate")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM unitreport")).scalar() == 0

@@ -283,6 +283,17 @@ def test_agencies_and_data_quality_of_one_district_of_a_city(city_db):
     assert len(app.dataframe[0].value) == 5  # Hoài Đức's 3 clusters and 2 agencies
 
 
+def test_data_quality_of_the_whole_city_is_a_row_per_district(city_db):
+    app = run_page("data_quality")
+    assert not app.exception
+    expected = quality.data_quality(district=None, engine=city_db)
+    [frame] = app.dataframe
+    assert column(frame, "Quận, huyện") == ["Huyện BV", "Huyện DP", "Huyện HD"]
+    assert column(frame, "Không báo cáo") == [q.silent for q in expected.districts]
+    assert column(frame, "Số đơn vị") == [9, 9, 5]
+    assert "Chất lượng số liệu theo quận, huyện" in [h.value for h in app.subheader]
+
+
 def test_the_district_picker_is_not_shown_for_one_district(demo):
     app = run_page("overview")
     assert not [s for s in app.selectbox if s.key == "huyen"]

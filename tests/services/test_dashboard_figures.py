@@ -5,8 +5,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from services.analytics import (CampaignInfo, ReportedFigure, average_pace, expected_by_now,
-                                needed_pace, projected_date, standing, status, target_of)
+from services.analytics import (CampaignInfo, average_pace, expected_by_now, needed_pace,
+                                projected_date, standing, status, target_of)
+from services.figures_rule import ReportedFigure, UnitFigures
 from services.quality import (days_without_report, decreases, is_silent, reporting_periods,
                               reporting_rates)
 
@@ -165,7 +166,9 @@ def test_timeliness_reads_the_import_time_in_vietnam():
 
 
 def test_decreases_are_registered_figures_going_down_between_two_reports():
-    reports = [ReportedFigure(date(2024, 7, day), registered, installed, None)
-               for day, registered, installed in ((8, 10, 12), (9, 14, 11), (10, 12, 15), (11, 12, 15))]
+    reports = UnitFigures(("count", date(2024, 7, day), registered, installed, True, None)
+                          for day, registered, installed in ((8, 10, 12), (9, 14, 11), (10, 12, 15),
+                                                             (11, 12, 15))).reports()
     # 14 -> 12 went down; 12 -> 11 installed alone is not flagged
+    assert [r.fell for r in reports] == [False, False, True, False]
     assert decreases(reports) == [(reports[1], reports[2])]
