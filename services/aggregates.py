@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import (and_, case, delete, false, func, insert, or_, select,
+from sqlalchemy import (Select, and_, case, delete, false, func, insert, or_, select,
                         true)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -149,16 +149,22 @@ def read_unit_days(session: Session, units: Iterable[UnitKey] | None = None) -> 
                     UnitDay.registered, UnitDay.installed, UnitDay.reported, Upload.created_at)
              .outerjoin(Upload, Upload.id == UnitDay.first_upload_id))
     order = (UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day)
+    return [tuple(row) for one in _by_units(query, UnitDay, units)
+            for row in session.execute(one.order_by(*order))]
+
+
+def _by_units(query: Select, table, units: Iterable[UnitKey] | None,
+              batch: int = 5_000) -> list[Select]:
+    """The query as is (every unit) or narrowed to these units, one query per kind and batch of
+    ids (bound parameters stay well under the databases' limits)."""
     if units is None:
-        return [tuple(row) for row in session.execute(query.order_by(*order))]
-    rows = []
+        return [query]
+    queries = []
     for kind in ("cluster", "agency"):
         ids = sorted(i for k, i in units if k == kind)
-        for start in range(0, len(ids), 5_000):
-            rows += [tuple(row) for row in session.execute(query.where(
-                UnitDay.unit_type == kind, UnitDay.unit_id.in_(ids[start:start + 5_000]))
-                .order_by(*order))]
-    return rows
+        queries += [query.where(table.unit_type == kind, table.unit_id.in_(ids[start:start + batch]))
+                    for start in range(0, len(ids), batch)]
+    return queries
 
 
 def read_levels_on(session: Session, day: date) -> dict[UnitKey, tuple[int, int, date | None]]:
@@ -537,16 +543,8 @@ def read_unit_reports(session: Session, units: Iterable[UnitKey] | None, until: 
                    UnitReport.registered, UnitReport.installed, UnitReport.reported_at,
                    UnitReport.fell).where(UnitReport.day <= until)
     order = (UnitReport.unit_type, UnitReport.unit_id, UnitReport.day)
-    queries = [query]
-    if units is not None:
-        queries = []
-        for kind in ("cluster", "agency"):
-            ids = sorted(i for k, i in units if k == kind)
-            queries += [query.where(UnitReport.unit_type == kind,
-                                    UnitReport.unit_id.in_(ids[start:start + 5_000]))
-                        for start in range(0, len(ids), 5_000)]
     reports: dict[UnitKey, list[ReportedFigure]] = defaultdict(list)
-    for one in queries:
+    for one in _by_units(query, UnitReport, units):
         for kind, unit_id, *report in session.execute(one.order_by(*order)):
             reports[kind, unit_id].append(ReportedFigure(*report))
     return reports

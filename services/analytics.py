@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Sequence
 
 from sqlalchemy import Select, and_, false, func, or_, select
@@ -494,3 +494,12 @@ def _code(commune: Commune | None) -> str | None:
 
 def _name(commune: Commune | None) -> str | None:
     return commune.name if commune else None
+
+
+def district_choices(*, engine: Engine | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the open districts, by name; the pages offer a choice when there are two
+    or more (a city)."""
+    with session_scope(engine) as session:
+        rows = [(code, name) for code, name in session.execute(
+            select(DistrictRow.code, DistrictRow.name).where(DistrictRow.closed_on.is_(None)))]
+    return sorted(rows, key=lambda row: fold(row[1]))

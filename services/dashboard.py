@@ -16,8 +16,8 @@ from db import session_scope
 from models import AuditEvent, Commune, District as DistrictRow, open_on
 from services.aggregates import data_version
 from services.analytics import (AreaHistories, CampaignInfo, Standing, UnitHistories, UnitInfo,
-                                average_pace, load_area_histories, load_unit_histories,
-                                silent_by_district)
+                                average_pace, district_choices, load_area_histories,
+                                load_unit_histories, silent_by_district)
 from services.auth import Actor
 from services.scope import ScopeRefused
 from services.quality import DEFAULT_STALE_DAYS, SilentUnit, is_silent, silent_units
@@ -185,15 +185,6 @@ def view_scope(actor: Actor | None) -> Actor | None:
     """The part of an account the views depend on: a commune account sees its own commune only;
     every other account sees what no account at all sees (None)."""
     return actor if actor is not None and actor.role == "commune" else None
-
-
-def district_choices(*, engine: Engine | None = None) -> list[tuple[str, str]]:
-    """(code, name) of the open districts, by name; the pages offer a choice when there are two
-    or more (a city)."""
-    with session_scope(engine) as session:
-        rows = [(code, name) for code, name in session.execute(
-            select(DistrictRow.code, DistrictRow.name).where(DistrictRow.closed_on.is_(None)))]
-    return sorted(rows, key=lambda row: fold(row[1]))
 
 
 def commune_choices(actor: Actor | None = None, *, district: str | None = None,

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from db import session_scope
 from models import District as DistrictRow, Upload, open_on
 from services.aggregates import ensure_current, read_levels_on, read_unit_reports
-from services.analytics import (UnitHistories, UnitInfo, latest_report_date, load_unit_histories,
-                                open_units_by_district, read_campaigns)
+from services.analytics import (UnitHistories, UnitInfo, district_choices, latest_report_date,
+                                load_unit_histories, open_units_by_district, read_campaigns)
 from services.figures_rule import ReportedFigure
 from text import fold, local_time, vietnam_today
 
@@ -193,7 +193,7 @@ def data_quality(as_of: date | None = None, *, district: str | None = None,
                  ) -> DataQuality:
     """Everything the data-quality page shows, as of a date (for one district, by its code).
     The whole city (no district, two or more of them): the same figures counted by district."""
-    if district is None and _is_city(engine):
+    if district is None and len(district_choices(engine=engine)) > 1:
         return city_quality(as_of, stale_days=stale_days, engine=engine)
     district = load_unit_histories(as_of, district=district, series=False, engine=engine)
     residents = district.campaign("residents")
@@ -257,13 +257,6 @@ def city_quality(as_of: date | None = None, *, stale_days: int = DEFAULT_STALE_D
     return DataQuality(as_of, stale_days, len(periods), [], [], [], [], [],
                        _rejected_imports(as_of, engine), is_empty=not units,
                        districts=sorted(rows, key=lambda d: fold(d.name)))
-
-
-def _is_city(engine: Engine | None) -> bool:
-    """Two or more open districts."""
-    with session_scope(engine) as session:
-        return len(session.execute(select(DistrictRow.id).where(
-            DistrictRow.closed_on.is_(None)).limit(2)).all()) > 1
 
 
 def _rejected_imports(as_of: date, engine: Engine | None, limit: int = 200) -> list[RejectedImport]:
