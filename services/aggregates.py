@@ -29,7 +29,7 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import (Select, and_, case, delete, false, func, insert, or_, select,
-                        true)
+                        true, tuple_)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -121,9 +121,10 @@ def refresh_units(session: Session, units: set[UnitKey]) -> None:
     clusters = sorted(i for kind, i in units if kind == "cluster")
     agencies = sorted(i for kind, i in units if kind == "agency")
     for table in (UnitDay, UnitReport):
-        session.execute(delete(table).where(or_(
-            and_(table.unit_type == "cluster", table.unit_id.in_(clusters)),
-            and_(table.unit_type == "agency", table.unit_id.in_(agencies)))))
+        for kind, ids in (("cluster", clusters), ("agency", agencies)):
+            if ids:  # an empty IN beside an OR makes SQLite scan the whole table
+                session.execute(delete(table).where(table.unit_type == kind,
+                                                    table.unit_id.in_(ids)))
     _insert(session, _compute(session, clusters, agencies))
 
 
@@ -412,7 +413,9 @@ def _compute(session: Session, clusters: list[int] | None,
     def unit_filter(model):
         if everything:
             return true()
-        return or_(model.cluster_id.in_(clusters or []), model.agency_id.in_(agencies or []))
+        # only the kinds given: an empty IN beside an OR makes SQLite scan the whole table
+        return or_(false(), *([model.cluster_id.in_(clusters)] if clusters else []),
+                   *([model.agency_id.in_(agencies)] if agencies else []))
 
     rows = [dict(unit_type=kind, unit_id=unit_id, source="count", day=day, registered=registered,
                  installed=installed, reported=True, first_upload_id=first)
@@ -421,10 +424,7 @@ def _compute(session: Session, clusters: list[int] | None,
     deltas: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
     for cluster_id, agency_id, since, registered, installed in _roster_deltas(
             session, None if everything else unit_filter):
-        # one unit's people may come in several batches: their counts add up
-        day = deltas[_key(cluster_id, agency_id)]
-        before = day.get(since, (0, 0))
-        day[since] = (before[0] + int(registered), before[1] + int(installed))
+        deltas[_key(cluster_id, agency_id)][since] = (int(registered), int(installed))
     reports: dict[UnitKey, dict[date, int]] = defaultdict(dict)
     for cluster_id, agency_id, day, first in session.execute(
             select(RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.report_date,
@@ -462,28 +462,17 @@ def _count_rows(session: Session, unit_filter):
         yield _key(cluster_id, agency_id), day, registered, installed, first
 
 
-PEOPLE_BATCH = 5_000  # person keys per ranking query (bound parameters stay well under limits)
-
-
 def _roster_deltas(session: Session, unit_filter) -> list[tuple]:
     """Per unit and day: how many people start to count that day (registered, installed), from
     each person's latest roster entry; with a filter, in those units only. Then only the people
-    who ever appear in those units are ranked, found first and looked up by the person index
-    (`ix_rosterentry_person`), so that the work follows the units' people, never the city's."""
+    who ever appear in those units are ranked, in one statement that finds them by the unit
+    indexes and their entries by the person index (`ix_rosterentry_person`), so that the work
+    follows the units' people, never the city's."""
     if unit_filter is None:
         return list(session.execute(_latest_entries_by_unit(true())))
-    people: dict[str, list[str]] = defaultdict(list)
-    for campaign, person_key in session.execute(
-            select(RosterEntry.campaign, RosterEntry.person_key).distinct()
-            .where(unit_filter(RosterEntry))):
-        people[campaign].append(person_key)
-    rows = []
-    for campaign, keys in people.items():
-        for start in range(0, len(keys), PEOPLE_BATCH):
-            rows += session.execute(_latest_entries_by_unit(
-                and_(RosterEntry.campaign == campaign,
-                     RosterEntry.person_key.in_(keys[start:start + PEOPLE_BATCH])), unit_filter))
-    return rows
+    people = select(RosterEntry.campaign, RosterEntry.person_key).where(unit_filter(RosterEntry))
+    return list(session.execute(_latest_entries_by_unit(
+        tuple_(RosterEntry.campaign, RosterEntry.person_key).in_(people), unit_filter)))
 
 
 def _latest_entries_by_unit(people, unit_filter=None):
