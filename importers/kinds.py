@@ -552,6 +552,21 @@ def _unit_duplicate(ctx: BuildContext, plan: SheetPlan, key, excel_row: int, col
     ctx.seen[key] = len(ctx.rows)
 
 
+def _data_rows(plan: SheetPlan, stt_i: int, *, footer_ends: bool = True):
+    """(Excel row number, cells padded to the header's width) of each data row below the header;
+    a footer row (a signature, a total) ends the table unless `footer_ends` is False."""
+    header = plan.header
+    for i in range(header.last + 1, len(plan.rows)):
+        row = plan.rows[i]
+        if len(row) < header.width:
+            row = list(row) + [""] * (header.width - len(row))
+        kind = classify_row(row, header, stt_i)
+        if kind is FOOTER and footer_ends:
+            break
+        if kind is DATA:
+            yield plan.first_row + i, row
+
+
 def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
     """Rows of a count report, appended to `ctx.rows`."""
     header, report = plan.header, ctx.report
@@ -561,16 +576,7 @@ def build_counts(plan: SheetPlan, ctx: BuildContext) -> None:
     only_installed = "registered" not in f and "installed" in f
     only_registered = "installed" not in f and "registered" in f
     rep_i = f.get("report_date")
-    for i in range(header.last + 1, len(plan.rows)):
-        row = plan.rows[i]
-        if len(row) < header.width:
-            row = list(row) + [""] * (header.width - len(row))
-        kind = classify_row(row, header, stt_i)
-        if kind is FOOTER:
-            break
-        if kind is not DATA:
-            continue
-        excel_row = plan.first_row + i
+    for excel_row, row in _data_rows(plan, stt_i):
         commune = _text_of(row, f.get("commune"), ctx.texts)
         cluster = _text_of(row, f.get("cluster"), ctx.texts)
         agency = _text_of(row, f.get("agency"), ctx.texts)
@@ -657,16 +663,7 @@ def build_units(plan: SheetPlan, ctx: BuildContext) -> None:
     header, report = plan.header, ctx.report
     f = header.fields
     stt_i = f.get("row_number", -1)
-    for i in range(header.last + 1, len(plan.rows)):
-        row = plan.rows[i]
-        if len(row) < header.width:
-            row = list(row) + [""] * (header.width - len(row))
-        kind = classify_row(row, header, stt_i)
-        if kind is FOOTER:
-            break
-        if kind is not DATA:
-            continue
-        excel_row = plan.first_row + i
+    for excel_row, row in _data_rows(plan, stt_i):
         cluster = _text_of(row, f.get("cluster"), ctx.texts)
         agency = _text_of(row, f.get("agency"), ctx.texts)
         commune = _text_of(row, f.get("commune"), ctx.texts)
@@ -706,13 +703,7 @@ def build_accounts(plan: SheetPlan, ctx: BuildContext) -> None:
     f = header.fields
     stt_i = f.get("row_number", -1)
     column = {k: header.columns[i].header for k, i in f.items()}
-    for i in range(header.last + 1, len(plan.rows)):
-        row = plan.rows[i]
-        if len(row) < header.width:
-            row = list(row) + [""] * (header.width - len(row))
-        if classify_row(row, header, stt_i) is not DATA:
-            continue
-        excel_row = plan.first_row + i
+    for excel_row, row in _data_rows(plan, stt_i, footer_ends=False):
         ctx.rows_read += 1
         errors, doubtful, identity = [], [], {}
         for fld, convert in (("citizen_id", citizen_id), ("phone", phone)):

@@ -72,34 +72,38 @@ def catch_up(session: Session) -> None:
     version = data_version(session)
     if state is not None and _version_of(state) == version:
         return
-    new = [] if state is None else list(session.execute(
-        select(Upload.id).where(Upload.id > state.last_upload_id)).scalars())
+    new = {} if state is None else dict(session.execute(
+        select(Upload.id, Upload.kind).where(Upload.id > state.last_upload_id)).all())
     if (state is None or state.undone != version[2] or len(new) != version[0] - state.uploads
             or len(new) > REBUILD_ABOVE_UPLOADS):
         rebuild(session)
     else:
-        touched = units_of_uploads(session, new)
+        touched = units_of_uploads(session, new, kinds=set(new.values()))
         refresh_units(session, touched)
-        directory = session.execute(select(func.count()).where(
-            Upload.id.in_(new), Upload.kind == "units")).scalar()
-        refresh_areas(session, None if directory else touched)
+        refresh_areas(session, None if "units" in new.values() else touched)
     _store(session, version)
 
 
-def units_of_uploads(session: Session, upload_ids: Iterable[int]) -> set[UnitKey]:
+def units_of_uploads(session: Session, upload_ids: Iterable[int],
+                     kinds: set[str] | None = None) -> set[UnitKey]:
     """The units whose figures the uploads decide: their own units, and for a roster, every unit
-    where its people appear (a person's latest roster moves them from one unit to another)."""
+    where its people appear (a person's latest roster moves them from one unit to another).
+    `kinds`: the uploads' kinds, where the caller knows them (only those tables are read)."""
     ids = list(upload_ids)
     if not ids:
         return set()
-    units = {_key(c, a) for c, a in session.execute(
-        select(CountReport.cluster_id, CountReport.agency_id).distinct()
-        .where(CountReport.upload_id.in_(ids)))}
-    mine, theirs = aliased(RosterEntry), aliased(RosterEntry)
-    units |= {_key(c, a) for c, a in session.execute(
-        select(theirs.cluster_id, theirs.agency_id).distinct()
-        .join(mine, and_(mine.campaign == theirs.campaign, mine.person_key == theirs.person_key))
-        .where(mine.upload_id.in_(ids)))}
+    units = set()
+    if kinds is None or "counts" in kinds:
+        units |= {_key(c, a) for c, a in session.execute(
+            select(CountReport.cluster_id, CountReport.agency_id).distinct()
+            .where(CountReport.upload_id.in_(ids)))}
+    if kinds is None or kinds & {"residents", "staff"}:
+        mine, theirs = aliased(RosterEntry), aliased(RosterEntry)
+        units |= {_key(c, a) for c, a in session.execute(
+            select(theirs.cluster_id, theirs.agency_id).distinct()
+            .join(mine, and_(mine.campaign == theirs.campaign,
+                             mine.person_key == theirs.person_key))
+            .where(mine.upload_id.in_(ids)))}
     return units
 
 
@@ -214,26 +218,27 @@ def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
     the change that brings (new rows minus old), so that an import reads a few areas' rows
     whatever the size of the city. A district whose own agencies (under no commune) are among
     the units is summed again, and so is the city for agencies under no district."""
-    communes = {c.id: c for c in session.execute(select(  # rows: id, district, open dates
-        Commune.id, Commune.district_id, Commune.opened_on, Commune.closed_on))}
     if units is None:
-        _refresh_every_area(session, communes)
+        _refresh_every_area(session, _communes(session))
         return
     clusters = [i for kind, i in units if kind == "cluster"]
     agencies = [i for kind, i in units if kind == "agency"]
     touched = set(session.execute(select(Cluster.commune_id).distinct()
-                                  .where(Cluster.id.in_(clusters))).scalars())
+                                  .where(Cluster.id.in_(clusters))).scalars()) if clusters else set()
     direct = set()  # districts (None: the city) whose own agencies are among the units
     for commune_id, district_id in session.execute(
             select(Agency.commune_id, Agency.district_id).distinct()
-            .where(Agency.id.in_(agencies))):
+            .where(Agency.id.in_(agencies))) if agencies else ():
         if commune_id is None:
             direct.add(district_id)
         else:
             touched.add(commune_id)
     touched.discard(None)
+    # the communes' rows: of the touched ones, or all where a district or the city is summed
+    communes = _communes(session, None if direct else touched)
     new = _sum_units(session, communes, commune_ids=touched)
-    change = _change(session, "commune", touched, new)  # by (commune, campaign)
+    change = _change(read_area_days(session, "commune", touched, date.max), touched,
+                     new)  # by (commune, campaign)
     _write_areas(session, "commune", touched, new)
     by_district: dict[tuple[int | None, str], dict] = {}
     for (commune_id, campaign), days in change.items():
@@ -244,10 +249,11 @@ def refresh_areas(session: Session, units: set[UnitKey] | None = None) -> None:
         if district_id is not None and district_id not in direct:
             _merge(new, (district_id, campaign), days)
     districts -= {None}
-    unchanged = districts - direct
-    for key, levels in read_area_days(session, "district", unchanged, date.max).items():
-        _add(new, key, levels)
-    city_change = _change(session, "district", districts, new)
+    held = read_area_days(session, "district", districts, date.max)
+    for key, levels in held.items():
+        if key[0] not in direct:
+            _add(new, key, levels)
+    city_change = _change(held, districts, new)
     _write_areas(session, "district", districts, new)
     if None in direct:
         _write_areas(session, "city", {0}, _sum_city(session, communes))
@@ -296,15 +302,24 @@ def _sum_city(session: Session, communes: dict) -> dict:
     return city
 
 
-def _change(session: Session, area_type: str, area_ids: set[int], new: dict) -> dict:
-    """New daily changes minus the ones the areas' rows hold now, by (area, campaign)."""
+def _change(held: dict, area_ids: set[int], new: dict) -> dict:
+    """New daily changes minus the ones the areas' rows hold now (`held`, as `read_area_days`
+    gives them), by (area, campaign)."""
     change: dict[tuple[int, str], dict] = {}
-    for key, levels in read_area_days(session, area_type, area_ids, date.max).items():
+    for key, levels in held.items():
         _add(change, key, levels, sign=-1)
     for key, days in new.items():
         if key[0] in area_ids:
             _merge(change, key, days)
     return change
+
+
+def _communes(session: Session, ids: set[int] | None = None) -> dict:
+    """The communes' rows (id, district, open dates) by id: these, or all."""
+    query = select(Commune.id, Commune.district_id, Commune.opened_on, Commune.closed_on)
+    if ids is not None:
+        query = query.where(Commune.id.in_(list(ids)))
+    return {c.id: c for c in session.execute(query)}
 
 
 def _sum_units(session: Session, communes: dict, *,

@@ -169,8 +169,10 @@ def prepare_import(data: bytes, filename: str, *, kind: str | None = None,
         prepared.directory_version = directory_version(session)
         directory = load_directory(session, as_of or parsed.as_of or today)
     try:
-        commune_id = _commune_option(directory, commune)
-        agency_id = _agency_option(directory, agency)
+        commune_id = _unit_option(commune, directory.commune_id, directory.suggest_communes,
+                                 "xã/thị trấn")
+        agency_id = _unit_option(agency, directory.agency_id, directory.suggest_agencies,
+                                 "cơ quan, đơn vị")
     except ImportContextError as error:
         prepared.outcome = ImportOutcome(name, "refused", kind=parsed.kind, message=str(error),
                                          rows_read=parsed.report.rows_read)
@@ -555,24 +557,15 @@ def _commune_of_file(rows: Iterable, directory: UnitDirectory) -> int | None:
     return directory.commune_from_hints(rows[0].unit_hints) if rows else None
 
 
-def _commune_option(directory: UnitDirectory, text: str | None) -> int | None:
+def _unit_option(text: str | None, find, suggest, label: str) -> int | None:
+    """The id of the commune or agency the caller named (`--commune`, `--agency`, the upload
+    page's choice), found by `find`; an unknown name is refused with close names to try."""
     if not text:
         return None
-    found = directory.commune_id(text)
+    found = find(text)
     if found is None:
-        suggestions = directory.suggest_communes(text)
-        raise ImportContextError(f"Không tìm thấy xã/thị trấn “{text}”." +
-                                 (f" Có phải: {', '.join(suggestions)}?" if suggestions else ""))
-    return found
-
-
-def _agency_option(directory: UnitDirectory, text: str | None) -> int | None:
-    if not text:
-        return None
-    found = directory.agency_id(text)
-    if found is None:
-        suggestions = directory.suggest_agencies(text)
-        raise ImportContextError(f"Không tìm thấy cơ quan, đơn vị “{text}”." +
+        suggestions = suggest(text)
+        raise ImportContextError(f"Không tìm thấy {label} “{text}”." +
                                  (f" Có phải: {', '.join(suggestions)}?" if suggestions else ""))
     return found
 
