@@ -155,7 +155,7 @@ def read_unit_days(session: Session, units: Iterable[UnitKey] | None = None) -> 
              .outerjoin(Upload, Upload.id == UnitDay.first_upload_id))
     order = (UnitDay.unit_type, UnitDay.unit_id, UnitDay.source, UnitDay.day)
     return [tuple(row) for one in _by_units(query, UnitDay, units)
-            for row in session.execute(one.order_by(*order))]
+            for row in session.connection().execute(one.order_by(*order))]
 
 
 def _by_units(query: Select, table, units: Iterable[UnitKey] | None,
@@ -190,7 +190,7 @@ def read_levels_on(session: Session, day: date) -> dict[UnitKey, tuple[int, int,
                        wanted.c.unit_id == UnitDay.unit_id, wanted.c.source == UnitDay.source,
                        wanted.c.day == UnitDay.day))
     rows: dict[UnitKey, list[tuple]] = defaultdict(list)
-    for row in session.execute(query):
+    for row in session.connection().execute(query):  # Core: no ORM work per row
         rows[row[0], row[1]].append(tuple(row[2:]))
     return {key: UnitFigures(unit_rows).on(day) for key, unit_rows in rows.items()}
 
@@ -204,7 +204,7 @@ def read_area_days(session: Session, area_type: str, area_ids: Iterable[int] | N
     if area_ids is not None:
         query = query.where(AreaDay.area_id.in_(list(area_ids)))
     levels: dict[tuple[int, str], list[Level]] = defaultdict(list)
-    for area_id, campaign, day, registered, installed in session.execute(
+    for area_id, campaign, day, registered, installed in session.connection().execute(
             query.order_by(AreaDay.area_id, AreaDay.campaign, AreaDay.day)):
         levels[area_id, campaign].append((day, registered, installed))
     return levels
@@ -549,7 +549,7 @@ def read_unit_reports(session: Session, units: Iterable[UnitKey] | None, until: 
     order = (UnitReport.unit_type, UnitReport.unit_id, UnitReport.day)
     reports: dict[UnitKey, list[ReportedFigure]] = defaultdict(list)
     for one in _by_units(query, UnitReport, units):
-        for kind, unit_id, *report in session.execute(one.order_by(*order)):
+        for kind, unit_id, *report in session.connection().execute(one.order_by(*order)):
             reports[kind, unit_id].append(ReportedFigure(*report))
     return reports
 
