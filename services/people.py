@@ -216,25 +216,30 @@ def _scope_column(campaign: str):
     return RosterEntry.agency_id if campaign == "staff" else Cluster.commune_id
 
 
-def _entries(campaign: str, scopes: set[int]):
-    unit = RosterEntry.agency_id if campaign == "staff" else RosterEntry.cluster_id
-    query = select(_scope_column(campaign), RosterEntry.person_key, RosterEntry.citizen_key,
-                   RosterEntry.phone, RosterEntry.full_name, RosterEntry.birth_date,
-                   RosterEntry.birth_year, unit).where(RosterEntry.campaign == campaign,
-                                                       _scope_column(campaign).in_(sorted(scopes)))
+def _in_scopes(query, campaign: str, scopes: set[int]):
+    """The query narrowed to the campaign's entries in these scopes. The unit decides the
+    campaign (a cluster's entries are the residents', an agency's the staff's), so there is no
+    campaign condition: one would lead the planner to the person index, through every entry of
+    the campaign in the city (SQLite: 75 ms for a commune's 3,000 of 300,000 entries, 2 ms
+    without), rather than from the scope's units."""
     if campaign != "staff":
         query = query.join(Cluster, Cluster.id == RosterEntry.cluster_id)
-    return query
+    return query.where(_scope_column(campaign).in_(sorted(scopes)))
+
+
+def _entries(campaign: str, scopes: set[int]):
+    unit = RosterEntry.agency_id if campaign == "staff" else RosterEntry.cluster_id
+    return _in_scopes(select(_scope_column(campaign), RosterEntry.person_key,
+                             RosterEntry.citizen_key, RosterEntry.phone, RosterEntry.full_name,
+                             RosterEntry.birth_date, RosterEntry.birth_year, unit),
+                      campaign, scopes)
 
 
 def any_entries(session, campaign: str, scopes: set[int]) -> bool:
     """Whether any roster entry of the campaign is in these scopes (communes for the residents,
     agencies for the staff): none, and nobody a file lists can be known yet (keys are scoped)."""
-    query = select(RosterEntry.id).where(RosterEntry.campaign == campaign,
-                                         _scope_column(campaign).in_(sorted(scopes)))
-    if campaign != "staff":
-        query = query.join(Cluster, Cluster.id == RosterEntry.cluster_id)
-    return session.execute(query.limit(1)).first() is not None
+    return session.execute(_in_scopes(select(RosterEntry.id), campaign, scopes)
+                           .limit(1)).first() is not None
 
 
 def _existing_keys(session, campaign: str, keys: set[str]) -> set[str]:

@@ -3,16 +3,16 @@ the areas take the change their units bring, and only the units' people are rank
 from __future__ import annotations
 
 import random
-import re
 from datetime import timedelta
 
-from sqlalchemy import event, or_
+from sqlalchemy import or_
 
 from db import session_scope
 from importers.report import UnitRow
 from services import aggregates
 from services.units import apply_unit_rows
 from tests.dashboard_data import add_counts, add_roster, cluster_id, d
+from tests.query_plans import city_statistics, plans_of, whole_reads
 from tests.services.test_city_rollup import area_rows, city
 
 
@@ -86,32 +86,12 @@ def test_following_an_import_reads_no_table_whole_on_sqlite(sqlite_engine):
     roster entry of the city (1.2 s a file at 720,000 entries, once ANALYZE had run)."""
     clusters = city(sqlite_engine) + loose_units(sqlite_engine)
     follow_random_imports(sqlite_engine, clusters, seed=8)
-    with sqlite_engine.begin() as connection:  # statistics as of a city: 10,000 times the rows,
-        connection.exec_driver_sql("ANALYZE")  # a key matching every row still matches them all
-        for table, index, stat in connection.exec_driver_sql("SELECT * FROM sqlite_stat1").all():
-            rows, *per_key = stat.split()
-            scaled = [str(int(n) * 10_000) if n == rows else n for n in per_key]
-            connection.exec_driver_sql(
-                "UPDATE sqlite_stat1 SET stat = ? WHERE tbl = ? AND idx IS ?",
-                (" ".join([str(int(rows) * 10_000), *scaled]), table, index))
-    sqlite_engine.dispose()  # new connections read the statistics
-    statements = []
+    city_statistics(sqlite_engine)
 
-    def record(connection, cursor, statement, parameters, context, many):
-        if not many and statement.lstrip().upper().startswith(("SELECT", "DELETE", "WITH")):
-            statements.append((statement, parameters))
-    event.listen(sqlite_engine, "before_cursor_execute", record)
-    try:
+    def follow_one_roster():
         add_roster(sqlite_engine, d(21), [("p1", clusters[0], True, None),
                                           ("p2", clusters[1], False, None)])
         aggregates.ensure_current(sqlite_engine)
-    finally:
-        event.remove(sqlite_engine, "before_cursor_execute", record)
-    whole = []
-    with sqlite_engine.connect() as connection:
-        for statement, parameters in statements:
-            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-            whole += [(row[3], statement[:60]) for row in plan
-                      if re.fullmatch(r"SCAN (rosterentry|countreport|unitday|unitreport)\b.*",
-                                      row[3])]
-    assert len(statements) > 10 and whole == []
+    plans = plans_of(sqlite_engine, follow_one_roster)
+    assert len(plans) > 10
+    assert whole_reads(plans, "rosterentry|countreport|unitday|unitreport") == []
