@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import (Select, and_, case, delete, false, func, insert, or_, select,
+from sqlalchemy import (and_, case, delete, false, func, insert, or_, select,
                         true, tuple_)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -125,10 +125,8 @@ def refresh_units(session: Session, units: set[UnitKey]) -> None:
     clusters = sorted(i for kind, i in units if kind == "cluster")
     agencies = sorted(i for kind, i in units if kind == "agency")
     for table in (UnitDay, UnitReport):
-        for kind, ids in (("cluster", clusters), ("agency", agencies)):
-            if ids:  # an empty IN beside an OR makes SQLite scan the whole table
-                session.execute(delete(table).where(table.unit_type == kind,
-                                                    table.unit_id.in_(ids)))
+        for one in _by_units(delete(table), table, units):
+            session.execute(one)
     _insert(session, _compute(session, clusters, agencies))
 
 
@@ -158,10 +156,10 @@ def read_unit_days(session: Session, units: Iterable[UnitKey] | None = None) -> 
             for row in session.connection().execute(one.order_by(*order))]
 
 
-def _by_units(query: Select, table, units: Iterable[UnitKey] | None,
-              batch: int = 5_000) -> list[Select]:
-    """The query as is (every unit) or narrowed to these units, one query per kind and batch of
-    ids (bound parameters stay well under the databases' limits)."""
+def _by_units(query, table, units: Iterable[UnitKey] | None, batch: int = 5_000) -> list:
+    """The statement (a select or a delete) as is (every unit) or narrowed to these units, one per
+    kind and batch of ids: no empty IN (beside an OR it made SQLite scan the whole table), and
+    bound parameters stay well under the databases' limits."""
     if units is None:
         return [query]
     queries = []
