@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import (and_, case, delete, false, func, insert, or_, select,
+from sqlalchemy import (and_, case, delete, exists, false, func, insert, or_, select,
                         true, tuple_)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -436,7 +436,7 @@ def _compute(session: Session, clusters: list[int] | None,
                                                                                  unit_filter)]
     deltas: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
     for cluster_id, agency_id, since, registered, installed in _roster_deltas(
-            session, None if everything else unit_filter):
+            session, unit_filter):
         deltas[_key(cluster_id, agency_id)][since] = (int(registered), int(installed))
     reports: dict[UnitKey, dict[date, int]] = defaultdict(dict)
     for cluster_id, agency_id, day, first in session.execute(
@@ -477,38 +477,29 @@ def _count_rows(session: Session, unit_filter):
 
 def _roster_deltas(session: Session, unit_filter) -> list[tuple]:
     """Per unit and day: how many people start to count that day (registered, installed), from
-    each person's latest roster entry; with a filter, in those units only. Then only the people
-    who ever appear in those units are ranked, in one statement that finds them by the unit
-    indexes and their entries by the person index (`ix_rosterentry_person`), so that the work
-    follows the units' people, never the city's."""
-    if unit_filter is None:
-        return list(session.execute(_latest_entries_by_unit(true())))
-    people = select(RosterEntry.campaign, RosterEntry.person_key).where(unit_filter(RosterEntry))
-    return list(session.execute(_latest_entries_by_unit(
-        tuple_(RosterEntry.campaign, RosterEntry.person_key).in_(people), unit_filter)))
-
-
-def _latest_entries_by_unit(people, unit_filter=None):
-    """The query behind `_roster_deltas`, over the entries of `people` (a condition)."""
-    ranked = select(
-        RosterEntry.cluster_id, RosterEntry.agency_id, RosterEntry.registered,
-        RosterEntry.installed, counts_from_column().label("since"), deciding_rank()
-    ).where(people).subquery()
+    each person's deciding entry, in the units of `unit_filter`. The units' entries are found
+    by the unit indexes and each is kept when no later entry of its person exists (`is_deciding`,
+    by the person index), so that the work follows the units' people, never the city's."""
     query = select(
-        ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since,
-        func.sum(case((ranked.c.registered, 1), else_=0)),
-        func.sum(case((ranked.c.installed, 1), else_=0)),
-    ).where(ranked.c.rank == 1, or_(ranked.c.registered, ranked.c.installed)) \
-        .group_by(ranked.c.cluster_id, ranked.c.agency_id, ranked.c.since)
-    return query if unit_filter is None else query.where(unit_filter(ranked.c))
+        RosterEntry.cluster_id, RosterEntry.agency_id, counts_from_column(),
+        func.sum(case((RosterEntry.registered, 1), else_=0)),
+        func.sum(case((RosterEntry.installed, 1), else_=0)),
+    ).where(unit_filter(RosterEntry), or_(RosterEntry.registered, RosterEntry.installed),
+            is_deciding()) \
+        .group_by(RosterEntry.cluster_id, RosterEntry.agency_id, counts_from_column())
+    return list(session.execute(query))
 
 
-def deciding_rank():
-    """A roster entry's rank among its person's entries (figures_rule.DECIDING_ORDER): 1 for the
-    entry that decides the person's state; labelled `rank`."""
-    return func.row_number().over(
-        partition_by=(RosterEntry.campaign, RosterEntry.person_key),
-        order_by=[getattr(RosterEntry, column).desc() for column in DECIDING_ORDER]).label("rank")
+def is_deciding(entry=RosterEntry):
+    """A condition on a roster entry (`RosterEntry` of the enclosing query, or an alias of it):
+    it decides its person's state, no entry of the same person ranks after it
+    (figures_rule.DECIDING_ORDER). Both databases run it as an anti-join by the person index
+    (`ix_rosterentry_person`): one index seek per entry read, whatever the size of the city."""
+    later = aliased(RosterEntry)
+    return ~exists().where(
+        later.campaign == entry.campaign, later.person_key == entry.person_key,
+        tuple_(*(getattr(later, c) for c in DECIDING_ORDER)) >
+        tuple_(*(getattr(entry, c) for c in DECIDING_ORDER)))
 
 
 def counts_from_column():

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from db import session_scope
 from models import Agency, Cluster, Commune, RosterEntry
-from services.aggregates import deciding_rank
+from services.aggregates import is_deciding
 from services.analytics import load_unit_histories
 from services.auth import Actor
 from services.people import reference
@@ -170,19 +170,14 @@ def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[Pers
     """By each person's latest roster entry: the not registered, and the registered whom the
     latest account list does not have (to check; only once a list exists)."""
     unit_column = RosterEntry.cluster_id if unit_model is Cluster else RosterEntry.agency_id
-    latest = select(RosterEntry.id, RosterEntry.campaign, RosterEntry.person_key,
-                    unit_column.label("unit_id"),
-                    RosterEntry.registered, deciding_rank()
-                    ).where(RosterEntry.campaign == campaign).subquery()
     with session_scope(engine) as session:
         found = verification.live_list(session)
-        state = latest.c.registered.is_(False)
+        state = RosterEntry.registered.is_(False)
         if found is not None:
-            state = or_(state, ~verification.has_account(latest, found.id, None))
-        query = (select(RosterEntry, unit_model.name, latest.c.registered)
-                 .join(latest, latest.c.id == RosterEntry.id)
-                 .join(unit_model, unit_model.id == latest.c.unit_id)
-                 .where(latest.c.rank == 1, state, unit_filter))
+            state = or_(state, ~verification.has_account(RosterEntry, found.id, None))
+        query = (select(RosterEntry, unit_model.name, RosterEntry.registered)
+                 .join(unit_model, unit_model.id == unit_column)
+                 .where(RosterEntry.campaign == campaign, unit_filter, is_deciding(), state))
         rows = session.execute(query).all()
     people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
                             e.position, e.installed, e.report_date, reference(e.person_key),

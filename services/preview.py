@@ -12,10 +12,11 @@ from the reading, in small functions.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from sqlalchemy import and_, create_engine, func, select
@@ -171,12 +172,13 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
         return _directory_changes(plan.units, plan.as_of, engine, scope_filter)
     rows = plan.entries + plan.counts
     day = max((r["report_date"] for r in rows), default=plan.as_of)
-    planned = {person: deciding(entries) for person, entries in _planned_entries(plan).items()}
+    planned = planned_deciding(plan.entries)
     report_days: dict[UnitKey, set[date]] = defaultdict(set)
     listed: dict[UnitKey, int] = defaultdict(int)
-    for entry in plan.entries:
-        report_days[_key(entry["cluster_id"], entry["agency_id"])].add(entry["report_date"])
-        listed[_key(entry["cluster_id"], entry["agency_id"])] += 1
+    for (cluster_id, agency_id, report_date), n in Counter(
+            map(itemgetter("cluster_id", "agency_id", "report_date"), plan.entries)).items():
+        report_days[_key(cluster_id, agency_id)].add(report_date)
+        listed[_key(cluster_id, agency_id)] += n
     counts: dict[UnitKey, dict[date, tuple[int, int]]] = defaultdict(dict)
     for count in plan.counts:  # the plan holds one per unit and date
         counts[_key(count["cluster_id"], count["agency_id"])][count["report_date"]] = \
@@ -184,7 +186,8 @@ def unit_changes(plan, directory: UnitDirectory, *, engine: Engine | None = None
 
     aggregates.ensure_current(engine)  # a read when current, as after every import
     with session_scope(engine) as session:
-        scopes = {_scope_of(e, directory) for e in plan.entries}
+        scopes = {_scope_of(cluster_id, agency_id, directory) for cluster_id, agency_id
+                  in set(map(itemgetter("cluster_id", "agency_id"), plan.entries))}
         current = (_current_entries(session, planned)  # nobody in these scopes: nobody known
                    if scopes and people.any_entries(session, plan.kind, scopes) else {})
         changes = roster_changes(current, planned)
@@ -254,15 +257,22 @@ def _directory_copy(session) -> Iterator[Session]:
             yield copy
 
 
-def _planned_entries(plan) -> dict[tuple[str, str], list[Entry]]:
-    """The plan's entries by person; in the file's order, as they would be written."""
-    by_person: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    for position, entry in enumerate(plan.entries):
-        by_person[entry["campaign"], entry["person_key"]].append(Entry(
-            _key(entry["cluster_id"], entry["agency_id"]),
-            (entry["report_date"], NEW_UPLOAD, position), bool(entry["registered"]),
-            bool(entry["installed"]), counts_from(entry["registered_on"], entry["report_date"])))
-    return by_person
+def planned_deciding(entries: list[dict]) -> dict[tuple[str, str], Entry]:
+    """Each person's deciding entry among a plan's entries (campaign, person key -> Entry). The
+    plan's entries rank after every entry written (`NEW_UPLOAD`) and among themselves in the
+    file's order, as they would be written: a person's latest report date decides, then the later
+    row (`figures_rule.deciding` of each person's entries, without making an Entry for each)."""
+    best: dict[tuple[str, str], dict] = {}
+    position: dict[tuple[str, str], int] = {}
+    for index, entry in enumerate(entries):
+        person = (entry["campaign"], entry["person_key"])
+        known = best.get(person)
+        if known is None or entry["report_date"] >= known["report_date"]:
+            best[person], position[person] = entry, index
+    return {person: Entry(
+        _key(entry["cluster_id"], entry["agency_id"]), (entry["report_date"], NEW_UPLOAD, position[person]),
+        bool(entry["registered"]), bool(entry["installed"]),
+        counts_from(entry["registered_on"], entry["report_date"])) for person, entry in best.items()}
 
 
 def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Entry]:
@@ -318,12 +328,12 @@ def _open_units(session, units: set[UnitKey] | None, day: date) -> dict[UnitKey,
     return shown
 
 
-def _scope_of(entry: dict, directory: UnitDirectory) -> int:
+def _scope_of(cluster_id: int | None, agency_id: int | None, directory: UnitDirectory) -> int:
     """The scope a planned entry's person is known in (people.py): the cluster's commune, or the
     agency."""
-    if entry["cluster_id"] is not None:
-        return directory.clusters[entry["cluster_id"]].commune_id
-    return entry["agency_id"]
+    if cluster_id is not None:
+        return directory.clusters[cluster_id].commune_id
+    return agency_id
 
 
 def _key(cluster_id: int | None, agency_id: int | None) -> UnitKey:

@@ -167,23 +167,15 @@ def _checked(units: UnitHistories, verified: dict, listed: set, unmatched: dict,
                         sum(unmatched.values()))
 
 
-def _latest_entries():
-    """Each person's latest roster entry (rank 1), as the figures take it."""
-    return select(
-        RosterEntry.campaign, RosterEntry.person_key, RosterEntry.cluster_id,
-        RosterEntry.agency_id, RosterEntry.registered,
-        aggregates.counts_from_column().label("since"), aggregates.deciding_rank()).subquery()
-
-
-def has_account(latest, list_id: int, day: date | None):
-    """A condition on `latest` (a subquery with campaign and person_key): an account of the list,
-    made by the day, has a citizen ID or phone any of the person's roster entries gave."""
+def has_account(entry, list_id: int, day: date | None):
+    """A condition on a roster entry (`RosterEntry` of the enclosing query): an account of the
+    list, made by the day, has a citizen ID or phone any of the person's roster entries gave."""
     keys = aliased(RosterEntry)
 
     def by(column: str):
         made = [AccountEntry.created_on <= day] if day is not None else []
         return exists().where(
-            keys.campaign == latest.c.campaign, keys.person_key == latest.c.person_key,
+            keys.campaign == entry.campaign, keys.person_key == entry.person_key,
             AccountEntry.upload_id == list_id,
             getattr(AccountEntry, column) == getattr(keys, column), *made)
 
@@ -191,10 +183,11 @@ def has_account(latest, list_id: int, day: date | None):
 
 
 def _verified_by_unit(session, list_id: int, day: date) -> dict[tuple[str, int], int]:
-    latest = _latest_entries()
-    query = select(latest.c.cluster_id, latest.c.agency_id, func.count()).where(
-        latest.c.rank == 1, latest.c.registered, latest.c.since <= day,
-        has_account(latest, list_id, day)).group_by(latest.c.cluster_id, latest.c.agency_id)
+    """Per unit: the people whose deciding entry there says registered by the day, with an
+    account on the list."""
+    query = select(RosterEntry.cluster_id, RosterEntry.agency_id, func.count()).where(
+        RosterEntry.registered, aggregates.counts_from_column() <= day, aggregates.is_deciding(),
+        has_account(RosterEntry, list_id, day)).group_by(RosterEntry.cluster_id, RosterEntry.agency_id)
     return {_key(c, a): n for c, a, n in session.execute(query)}
 
 

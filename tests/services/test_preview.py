@@ -15,7 +15,7 @@ from sqlalchemy import event
 from db import session_scope
 from importers.parse import parse_file
 from services.imports import import_file, plan_import
-from services.preview import Figures, figures_on, rows_after, unit_changes
+from services.preview import Figures, figures_on, planned_deciding, rows_after, unit_changes
 from services.progress import progress
 from services.units import load_directory
 from tests.conftest import sample
@@ -103,6 +103,28 @@ def test_a_units_rows_after_a_plan_move_its_level_from_a_day_on():
         ("count", date(2024, 8, 3), 10, 8, True), ("roster", date(2024, 8, 6), 7, 6, True),
         ("roster", date(2024, 8, 7), 7, 6, True)]
     assert [figures_on(after, date(2024, 8, day)) for day in (2, 4, 7)] == [(6, 5), (10, 8), (7, 6)]
+
+
+def test_a_persons_planned_deciding_entry_is_their_latest_report_date_then_their_last_row():
+    rng = random.Random(3)
+    entries = [{"campaign": "residents", "person_key": f"p{rng.randint(0, 40)}",
+                "cluster_id": rng.randint(1, 4), "agency_id": None,
+                "report_date": date(2024, 8, rng.randint(1, 5)), "registered": rng.random() < 0.6,
+                "installed": rng.random() < 0.7,
+                "registered_on": rng.choice([None, date(2024, 7, rng.randint(1, 31))])}
+               for _ in range(300)]
+    decided = planned_deciding(entries)
+    # the oracle: a person's rows in the file; the latest report date, the last such row
+    for person in {e["person_key"] for e in entries}:
+        rows = [(i, e) for i, e in enumerate(entries) if e["person_key"] == person]
+        latest = max(e["report_date"] for _, e in rows)
+        index, entry = [(i, e) for i, e in rows if e["report_date"] == latest][-1]
+        got = decided["residents", person]
+        assert got.unit == ("cluster", entry["cluster_id"])
+        assert got.rank[0] == latest and got.rank[2] == index
+        assert (got.registered, got.installed) == (entry["registered"], entry["installed"])
+        assert got.since == (entry["registered_on"] or latest)
+    assert len(decided) == len({e["person_key"] for e in entries})
 
 
 # ---------------------------------------------------------------- the cases of the old preview
