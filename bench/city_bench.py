@@ -111,8 +111,6 @@ def fresh_schema(server: str, schema: str):
 
 
 def build(server: str, schema: str, districts: int, people: int, folder: Path):
-    from sqlalchemy import text
-
     from db import session_scope
     from services.imports import import_file, plan_import, write_plan
     from services.units import apply_unit_rows, load_directory
@@ -130,6 +128,10 @@ def build(server: str, schema: str, districts: int, people: int, folder: Path):
         assert outcome.status == "imported", outcome.message
         rows += outcome.rows_accepted
     import_seconds = time.perf_counter() - started
+    # the statistics autovacuum would have taken by now (it is off on some machines): without
+    # them the plans psycopg's prepared statements cached while the tables were empty stay, and
+    # the count reports' catch-up ran 0.55 s a file instead of 0.045 s
+    _vacuum_analyze(engine)
     # count reports every 3 days for the clusters of every 4th commune, each upload in its own
     # transaction as an import is
     with session_scope(engine) as session:
@@ -145,11 +147,17 @@ def build(server: str, schema: str, districts: int, people: int, folder: Path):
             with session_scope(engine, writer=True) as session:
                 write_plan(session, plan, f"{commune.code}-{day}.xlsx",
                            hashlib.sha256(f"{commune.code}-{day}".encode()).hexdigest(), "bench")
-    # what autovacuum does in production (it is off on some machines): dead rows of the daily
-    # tables' rewrites cleared, plans from the real tables' statistics
+    _vacuum_analyze(engine)
+    return url, engine, rows, read_seconds, import_seconds
+
+
+def _vacuum_analyze(engine) -> None:
+    """What autovacuum does in production (it is off on some machines): dead rows of the daily
+    tables' rewrites cleared, plans from the real tables' statistics (a cached plan is planned
+    again once its tables are analyzed)."""
+    from sqlalchemy import text
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
-    return url, engine, rows, read_seconds, import_seconds
 
 
 def per_file_seconds(engine, files: int = 15) -> float:
