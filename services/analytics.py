@@ -23,7 +23,7 @@ from db import session_scope
 from models import Agency, Campaign, Cluster, Commune, District as DistrictRow, UnitDay, open_on
 from services.aggregates import (CAMPAIGN_OF_UNIT, ensure_current, read_area_days,
                                  read_unit_days, read_unit_reports)
-from services.figures_rule import ReportedFigure, UnitFigures
+from services.figures_rule import ReportedFigure, UnitFigures, reported_since
 from text import fold, vietnam_today
 
 PACE_WINDOW_DAYS = 7
@@ -427,10 +427,10 @@ def _last_report(session, as_of: date, district_id: int | None) -> date | None:
 
 def silent_by_district(as_of: date, stale_days: int, *, engine: Engine | None = None
                        ) -> dict[int, int]:
-    """Open units per district that never reported or not for `stale_days` days (as
-    services/quality.py's `is_silent`): open units less those with a report dated in the last
-    `stale_days` days. Counted in the database, from the unit-day aggregates."""
-    since = as_of - timedelta(days=stale_days - 1)
+    """Open units per district that never reported or not for `stale_days` days (the rule of
+    services/quality.py's `is_silent`): open units less those with a report dated from
+    `figures_rule.reported_since` on. Counted in the database, from the unit-day aggregates."""
+    since = reported_since(as_of, stale_days)
     silent: dict[int, int] = {}
     with session_scope(engine) as session:
         for kind, query in _unit_districts(as_of).items():

@@ -17,13 +17,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable, NamedTuple
 
 UnitKey = tuple[str, int]  # ("cluster", id) or ("agency", id)
 Level = tuple[date, int, int]  # (from this day on, registered, installed)
 # a roster entry's columns, highest first: the first entry in this order decides the person
 DECIDING_ORDER = ("report_date", "upload_id", "id")
+
+
+def reported_since(as_of: date, stale_days: int) -> date:
+    """The earliest report date that keeps a unit from being silent on `as_of`: a unit is silent
+    when it never reported, or `stale_days` days or more have passed since its last report."""
+    return as_of - timedelta(days=stale_days - 1)
 
 
 def counts_from(registered_on: date | None, report_date: date) -> date:

@@ -20,7 +20,7 @@ from models import District as DistrictRow, Upload, open_on
 from services.aggregates import ensure_current, read_levels_on, read_unit_reports
 from services.analytics import (UnitHistories, UnitInfo, district_choices, latest_report_date,
                                 load_unit_histories, open_units_by_district, read_campaigns)
-from services.figures_rule import ReportedFigure
+from services.figures_rule import ReportedFigure, reported_since
 from text import fold, local_time, vietnam_today
 
 DEFAULT_STALE_DAYS = 3
@@ -36,8 +36,7 @@ def days_without_report(last_report: date | None, as_of: date) -> int | None:
 
 def is_silent(last_report: date | None, as_of: date, stale_days: int) -> bool:
     """Never reported, or `stale_days` days or more since the last report."""
-    days = days_without_report(last_report, as_of)
-    return days is None or days >= stale_days
+    return last_report is None or last_report < reported_since(as_of, stale_days)
 
 
 def reporting_periods(start: date, as_of: date, length: int) -> list[tuple[date, date]]:

@@ -4,6 +4,7 @@ the figures of earlier dates."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy import select, update
 
 from db import session_scope
 from importers.report import UnitRow
-from models import AreaDay, Cluster, Commune
+from models import AreaDay, Cluster, Commune, District
 from services import aggregates
-from services.analytics import load_area_histories
+from services.analytics import load_area_histories, silent_by_district
 from services.dashboard import district_choices, overview
 from services.units import apply_unit_rows
 from services.uploads import undo_upload
@@ -113,6 +114,30 @@ def test_areas_followed_import_by_import_equal_a_rebuild(engine):
     assert followed  # something to compare
     aggregates.rebuild_all(engine)
     assert area_rows(engine) == followed
+
+
+def test_silent_units_per_district_are_those_without_a_report_in_the_last_stale_days(engine):
+    """The overview's count of silent units per district (in SQL) against the contract, read from
+    the oracle's last report of each open unit: never reported, or stale_days days or more ago."""
+    busy_month(engine, city(engine), seed=4)
+    district_of = {f"{commune}-{n}": district for district, communes in DISTRICTS.items()
+                   for commune in communes for n in range(1, 4)}
+    district_of |= {f"UB-{commune}": district for district, communes in DISTRICTS.items()
+                    for commune in communes} | {f"NV-{district}": district for district in DISTRICTS}
+    with session_scope(engine) as session:
+        codes = dict(session.execute(select(District.id, District.code)).all())
+    mixed = False
+    for as_of in (d(9), d(20), d(2, 8), d(14, 8)):
+        whole = recount(engine, as_of)
+        for stale_days in (1, 3, 7):
+            expected = Counter(
+                district_of[code] for code, figure in (whole.clusters | whole.agencies).items()
+                if figure.last_report is None or (as_of - figure.last_report).days >= stale_days)
+            silent = silent_by_district(as_of, stale_days, engine=engine)
+            assert {codes[i]: n for i, n in silent.items() if n} == dict(expected), \
+                (as_of, stale_days)
+            mixed |= 0 < sum(expected.values()) < len(district_of)
+    assert mixed  # some of the dates find units both silent and reporting
 
 
 def test_the_overview_of_a_city_ranks_its_districts(engine):
