@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from importers.kinds import person_identity
 from importers.problems import Problem
@@ -31,6 +31,7 @@ from settings import current
 from text import fold
 
 _BATCH = 5_000  # keys per IN (...) query
+_FEW = 500  # rows to recognise up to which only their candidates are read (`_Known.read`)
 
 
 def person_key_function(campaign: str) -> Callable[[PersonRow, int, int], str]:
@@ -118,8 +119,7 @@ def recognise(session, campaign: str, listed: list[Listed],
     if any_entries(session, campaign, {item.scope_id for item in listed}):
         known = _existing_keys(session, campaign, {item.key for item in listed})
         todo = [item for item in listed if item.row.reference or item.key not in known]
-        people = _Known.read(session, campaign, {item.scope_id for item in todo}) if todo \
-            else _Known()
+        people = _Known.read(session, campaign, todo) if todo else _Known()
     else:  # nobody known yet: every row is a new person
         todo, people = [item for item in listed if item.row.reference], _Known()
     for item in todo:
@@ -149,10 +149,22 @@ class _Known:
         self.births: dict[str, set[tuple]] = defaultdict(set)
 
     @classmethod
-    def read(cls, session, campaign: str, scopes: set[int]) -> "_Known":
+    def read(cls, session, campaign: str, todo: list[Listed]) -> "_Known":
+        """What the scopes of the rows to recognise know of their people. For a few rows and no
+        reference, only of the people the rows could be (`_candidates`): the same then, as `match`
+        looks no further, at a fraction of the cost (a one-person roster into a commune of 2,700
+        entries on a city of 1,000,000 people: its cluster's 300 read, 35 -> 12 ms)."""
         known = cls()
-        for scope_id, person_key, citizen_key, phone, name, birth_date, birth_year, unit_id in \
-                session.execute(_entries(campaign, scopes)):
+        query = _entries(campaign, {item.scope_id for item in todo})
+        queries = [query]
+        if len(todo) <= _FEW and not any(item.row.reference for item in todo):
+            # the keys first, then their entries: as one statement, PostgreSQL misjudged the
+            # candidates as one row and compared every pair (80 ms for a cluster of 300 people)
+            keys = sorted(set(session.execute(_candidates(campaign, todo)).scalars()))
+            queries = [query.where(RosterEntry.person_key.in_(keys[start:start + _BATCH]))
+                       for start in range(0, len(keys), _BATCH)]
+        rows = (row for query in queries for row in session.execute(query))
+        for scope_id, person_key, citizen_key, phone, name, birth_date, birth_year, unit_id in rows:
             if person_key not in known.keys:
                 known.keys.add(person_key)
                 known.references[scope_id, _reference_key(reference(person_key))] = person_key
@@ -233,6 +245,18 @@ def _entries(campaign: str, scopes: set[int]):
                              RosterEntry.citizen_key, RosterEntry.phone, RosterEntry.full_name,
                              RosterEntry.birth_date, RosterEntry.birth_year, unit),
                       campaign, scopes)
+
+
+def _candidates(campaign: str, todo: list[Listed]):
+    """The person keys of the rows' scopes that `_Known.match` could give a row: those known by
+    one of its citizen IDs or phones, or with an entry in its unit (the name match is within the
+    unit). A query, for `IN`."""
+    unit = RosterEntry.agency_id if campaign == "staff" else RosterEntry.cluster_id
+    by = [(unit, {item.unit_id for item in todo}),
+          (RosterEntry.citizen_key, {item.citizen_key for item in todo if item.citizen_key}),
+          (RosterEntry.phone, {item.row.phone for item in todo if item.row.phone})]
+    return _in_scopes(select(RosterEntry.person_key), campaign, {item.scope_id for item in todo}) \
+        .where(or_(*(column.in_(sorted(values)) for column, values in by if values)))
 
 
 def any_entries(session, campaign: str, scopes: set[int]) -> bool:

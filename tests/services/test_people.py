@@ -160,3 +160,50 @@ def test_a_communes_people_are_read_from_its_units_not_from_the_whole_campaign(s
     assert "SEARCH rosterentry USING INDEX ix_rosterentry_person (campaign=?)" not in used
     assert any("ix_rosterentry_cluster" in line for line in used)
     assert whole_reads(plans, "rosterentry") == []
+
+
+def test_a_few_rows_are_recognised_from_their_candidates_as_from_the_whole_commune(
+        district, monkeypatch):
+    """`_Known.read` narrows a small file's lookup to the people its rows could be: the keys it
+    gives are those of reading the whole commune, over random rosters of shared names, phones,
+    citizen IDs and birth dates, some missing, some contradicting."""
+    import random
+
+    from services import people
+    from services.imports import prepare_import
+    rng = random.Random(11)
+    names = ["Nguyễn Văn An", "Nguyen Van An", "Trần Thị Bình", "Lê Văn Cường"]
+
+    def person() -> list:
+        pick = rng.random
+        return [rng.choice(names), rng.choice(["", "01/02/1980", "03/04/1990"]) if pick() < 0.7 else "",
+                f"00108000000{rng.randint(1, 6)}" if pick() < 0.4 else "",
+                f"091200000{rng.randint(1, 6)}" if pick() < 0.5 else "",
+                rng.choice(["Cụm 1", "Cụm 2", "Cụm 3"]), rng.choice(["", "x"])]
+
+    for n in range(6):
+        outcome = import_file(residents(*(person() for _ in range(8))), f"r{n}.xlsx",
+                              as_of=date(2024, 8, 1 + n), engine=district)
+        assert outcome.status == "imported", outcome.message
+
+    def keys(data: bytes) -> list[str]:
+        prepared = prepare_import(data, "new.xlsx", as_of=date(2024, 8, 20), engine=district)
+        return [entry["person_key"] for entry in prepared.plan.entries]
+
+    read = []
+    real_read = people._Known.read.__func__
+    monkeypatch.setattr(people._Known, "read", classmethod(
+        lambda cls, *args: read.append(len(real_read(cls, *args).keys)) or real_read(cls, *args)))
+    with session_scope(district) as session:
+        known = set(session.execute(select(RosterEntry.person_key)).scalars())
+    recognised = 0
+    for _ in range(25):
+        data = residents(*(person() for _ in range(rng.randint(1, 4))))
+        narrowed = keys(data)
+        monkeypatch.setattr(people, "_FEW", 0)  # the whole commune read
+        whole = keys(data)
+        monkeypatch.setattr(people, "_FEW", 500)
+        assert narrowed == whole
+        recognised += len(known.intersection(whole))
+    assert recognised > 10  # many rows are people the commune knows
+    assert read and min(read) < max(read)  # the candidates are fewer than the commune's people
