@@ -175,14 +175,14 @@ def _not_registered(campaign: str, unit_model, unit_filter, engine) -> list[Pers
         state = RosterEntry.registered.is_(False)
         if found is not None:
             state = or_(state, ~verification.has_account(RosterEntry, found.id, None))
-        query = (select(RosterEntry, unit_model.name, RosterEntry.registered)
+        query = (select(RosterEntry, unit_model.name)
                  .join(unit_model, unit_model.id == unit_column)
                  .where(RosterEntry.campaign == campaign, unit_filter, is_deciding(), state))
         rows = session.execute(query).all()
     people = [PersonToVisit(unit, e.full_name, _born(e.birth_date, e.birth_year), e.phone,
                             e.position, e.installed, e.report_date, reference(e.person_key),
-                            bool(registered))
-              for e, unit, registered in rows]
+                            bool(e.registered))
+              for e, unit in rows]
     return sorted(people, key=lambda p: (_unit_order(p.unit), fold(p.full_name)))
 
 

@@ -262,17 +262,17 @@ def planned_deciding(entries: list[dict]) -> dict[tuple[str, str], Entry]:
     plan's entries rank after every entry written (`NEW_UPLOAD`) and among themselves in the
     file's order, as they would be written: a person's latest report date decides, then the later
     row (`figures_rule.deciding` of each person's entries, without making an Entry for each)."""
-    best: dict[tuple[str, str], dict] = {}
-    position: dict[tuple[str, str], int] = {}
+    best: dict[tuple[str, str], tuple[int, dict]] = {}  # person -> (row index, entry)
     for index, entry in enumerate(entries):
         person = (entry["campaign"], entry["person_key"])
         known = best.get(person)
-        if known is None or entry["report_date"] >= known["report_date"]:
-            best[person], position[person] = entry, index
+        if known is None or entry["report_date"] >= known[1]["report_date"]:
+            best[person] = (index, entry)
     return {person: Entry(
-        _key(entry["cluster_id"], entry["agency_id"]), (entry["report_date"], NEW_UPLOAD, position[person]),
+        _key(entry["cluster_id"], entry["agency_id"]), (entry["report_date"], NEW_UPLOAD, index),
         bool(entry["registered"]), bool(entry["installed"]),
-        counts_from(entry["registered_on"], entry["report_date"])) for person, entry in best.items()}
+        counts_from(entry["registered_on"], entry["report_date"]))
+        for person, (index, entry) in best.items()}
 
 
 def _current_entries(session, people: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Entry]:
